@@ -1,0 +1,89 @@
+import { PRESETS, type AgentInvocation, type PresetName } from './presets.js';
+import type { AgentConfig, UserConfig } from './schema.js';
+
+export type Multiplexer = 'zellij' | 'tmux' | 'none';
+
+export interface ResolvedAgent {
+  name: string;
+  command: string;
+  install?: string;
+  interactive: AgentInvocation;
+  headless: AgentInvocation;
+  count: number;
+  env: Record<string, string>;
+}
+
+export interface EvalCommand {
+  name: string;
+  command: string;
+  timeoutMs: number;
+}
+
+export interface ResolvedConfig {
+  agents: ResolvedAgent[];
+  prompt?: string;
+  worktrees: { dir: string; branch: string; base: string };
+  session: string;
+  multiplexer: Multiplexer | 'auto';
+  layout: string;
+  setup: string[];
+  copy: string[];
+  env: Record<string, string>;
+  eval: EvalCommand[];
+  stagger: number;
+}
+
+export const DEFAULTS = {
+  agents: [{ preset: 'claude', count: 3 }] as AgentConfig[],
+  worktrees: { dir: '../{repo}-worktrees/{task}-{n}', branch: '{task}-{n}', base: 'HEAD' },
+  session: '{repo}-{task}',
+  multiplexer: 'auto' as const,
+  layout: 'tiled',
+  evalTimeoutMs: 10 * 60_000,
+};
+
+/** The one place where defaults are merged into a validated config. */
+export function resolveConfig(user: UserConfig): ResolvedConfig {
+  return {
+    agents: (user.agents ?? DEFAULTS.agents).map(resolveAgent),
+    prompt: user.prompt,
+    worktrees: { ...DEFAULTS.worktrees, ...user.worktrees },
+    session: user.session ?? DEFAULTS.session,
+    multiplexer: user.multiplexer ?? DEFAULTS.multiplexer,
+    layout: user.layout ?? DEFAULTS.layout,
+    setup: user.setup ?? [],
+    copy: user.copy ?? [],
+    env: user.env ?? {},
+    eval: (user.eval ?? []).map((entry, i) =>
+      typeof entry === 'string'
+        ? { name: `eval-${i + 1}`, command: entry, timeoutMs: DEFAULTS.evalTimeoutMs }
+        : { name: entry.name, command: entry.command, timeoutMs: entry.timeout ?? DEFAULTS.evalTimeoutMs },
+    ),
+    stagger: user.stagger ?? 0,
+  };
+}
+
+export function resolveAgent(agent: AgentConfig): ResolvedAgent {
+  const preset = agent.preset ?? (agent.command ? undefined : ('claude' as PresetName));
+  const base = preset ? PRESETS[preset] : undefined;
+  const command = agent.command ?? base?.command ?? 'claude';
+  const custom = (
+    fallback: AgentInvocation | undefined,
+    prompt: AgentInvocation['prompt'],
+  ): AgentInvocation => ({
+    args: [...(fallback?.args ?? []), ...(agent.args ?? [])],
+    prompt: agent.prompt ?? fallback?.prompt ?? prompt,
+    resume: agent.resume === false ? null : (agent.resume ?? fallback?.resume ?? null),
+  });
+  return {
+    name: agent.name ?? preset ?? basename(command),
+    command,
+    install: base?.install,
+    interactive: custom(base?.interactive, 'arg'),
+    headless: custom(base?.headless, 'arg'),
+    count: agent.count ?? 1,
+    env: agent.env ?? {},
+  };
+}
+
+const basename = (command: string) => command.split('/').pop() || command;

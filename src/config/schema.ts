@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { PRESET_NAMES } from './presets.js';
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, "-", "_" or "." (e.g. "claude-fast")');
+const envMap = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+  z.string(),
+);
+
+const promptMode = z.union([
+  z.enum(['arg', 'stdin', 'none']),
+  z.strictObject({
+    flag: z.string().regex(/^--?[A-Za-z0-9][\w-]*$/, 'expected an option such as "--prompt"'),
+  }),
+]);
+
+export const agentSchema = z.strictObject({
+  preset: z.enum(PRESET_NAMES).optional(),
+  name: name.optional(),
+  command: z.string().min(1, 'expected a command name or path').optional(),
+  args: z.array(z.string()).optional(),
+  prompt: promptMode.optional(),
+  count: z.number().int('expected a whole number').min(1, 'expected at least 1').max(32).optional(),
+  env: envMap.optional(),
+  resume: z.union([z.array(z.string()), z.literal(false)]).optional(),
+});
+
+const evalSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: name,
+    command: z.string().min(1),
+    timeout: z.number().int().positive().optional(),
+  }),
+]);
+
+export const LAYOUT_NAMES = ['tiled', 'stacked', 'tabs', 'main-vertical'] as const;
+
+export const configSchema = z.strictObject({
+  agents: z.array(agentSchema).min(1, 'expected at least one agent').optional(),
+  prompt: z.string().optional(),
+  worktrees: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      branch: z.string().min(1).optional(),
+      base: z.string().min(1).optional(),
+    })
+    .optional(),
+  session: z.string().min(1).optional(),
+  multiplexer: z.enum(['auto', 'zellij', 'tmux', 'none']).optional(),
+  layout: z.string().min(1).optional(),
+  setup: z.array(z.string().min(1)).optional(),
+  copy: z.array(z.string().min(1)).optional(),
+  env: envMap.optional(),
+  eval: z.array(evalSchema).optional(),
+  stagger: z.number().min(0).max(60_000).optional(),
+});
+
+export type AgentConfig = z.infer<typeof agentSchema>;
+/** What a user writes in parallel.config.ts. */
+export type UserConfig = z.input<typeof configSchema>;

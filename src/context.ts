@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from './config/load.js';
+import type { Multiplexer, ResolvedConfig } from './config/resolve.js';
+import { UserError } from './errors.js';
+import { type BaseCommit, findRepo, type Repo, resolveBase } from './git/repo.js';
+import { chooseMultiplexer } from './mux/index.js';
+import { buildPlan, type Plan } from './plan.js';
+import { readState, type TaskState } from './state.js';
+import { statePaths } from './state-paths.js';
+import { assertValidTaskName } from './task.js';
+
+export interface TaskFlags {
+  agents?: number;
+  agent?: string[];
+  prompt?: string;
+  promptFile?: string;
+  base?: string;
+  layout?: string;
+  mux?: Multiplexer;
+}
+
+export interface TaskContext {
+  repo: Repo;
+  config: ResolvedConfig;
+  configFile?: string;
+  state?: TaskState;
+  plan: Plan;
+}
+
+/**
+ * Everything a task command needs, read once: repo, config, the recorded state and the plan.
+ * An existing task keeps its recorded base commit, agents and multiplexer unless flags say otherwise.
+ */
+export async function loadTask(task: string, flags: TaskFlags, cwd = process.cwd()): Promise<TaskContext> {
+  assertValidTaskName(task);
+  const repo = await findRepo(cwd);
+  const [{ config, file }, state] = await Promise.all([
+    loadConfig(cwd, repo.root),
+    readState(statePaths(repo.commonDir, task).stateFile),
+  ]);
+  const base: BaseCommit =
+    state && flags.base === undefined
+      ? state.base
+      : await resolveBase(repo, flags.base ?? config.worktrees.base);
+  const mux = flags.mux
+    ? chooseMultiplexer(flags.mux, '--mux')
+    : state
+      ? state.mux
+      : chooseMultiplexer(config.multiplexer, 'multiplexer in the config');
+  const prompt = await readPrompt(
+    flags,
+    state ? statePaths(repo.commonDir, task).promptFile : undefined,
+    config,
+  );
+  const agentFlags = state && !flags.agent?.length ? recordedAgents(state, flags.agents) : flags;
+  const plan = buildPlan({
+    config,
+    configFile: file,
+    task,
+    repo,
+    base,
+    mux,
+    prompt,
+    flags: { agents: agentFlags.agents, agent: agentFlags.agent, layout: flags.layout ?? state?.layout },
+  });
+  return { repo, config, configFile: file, state, plan };
+}
+
+/** Keeps the recorded candidates (never drops one); `--agents N` above the count adds more. */
+function recordedAgents(state: TaskState, wanted: number | undefined): { agents?: number; agent?: string[] } {
+  const names = state.candidates.map((c) => c.agent);
+  const total = Math.max(wanted ?? 0, names.length);
+  return {
+    agent: Array.from({ length: total }, (_, i) => names[i] ?? names[i % names.length]!),
+    agents: undefined,
+  };
+}
+
+async function readPrompt(flags: TaskFlags, savedFile: string | undefined, config: ResolvedConfig) {
+  if (flags.prompt !== undefined && flags.promptFile !== undefined) {
+    throw new UserError('Use either --prompt or --prompt-file, not both.', { exitCode: 2 });
+  }
+  if (flags.prompt !== undefined) return flags.prompt;
+  if (flags.promptFile !== undefined) {
+    try {
+      return await readFile(flags.promptFile, 'utf8');
+    } catch (error) {
+      throw new UserError(
+        `Cannot read --prompt-file ${flags.promptFile}: ${(error as NodeJS.ErrnoException).code ?? error}. Pass the path of a readable text file.`,
+        { exitCode: 2 },
+      );
+    }
+  }
+  if (savedFile) {
+    const saved = await readFile(savedFile, 'utf8').catch(() => undefined);
+    if (saved !== undefined) return saved;
+  }
+  return config.prompt;
+}

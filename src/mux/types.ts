@@ -1,0 +1,38 @@
+import type { Multiplexer } from '../config/resolve.js';
+import type { Candidate, Plan } from '../plan.js';
+
+export interface PaneState {
+  /** Candidate number the pane runs, or undefined for a pane that is not ours. */
+  index: number | undefined;
+  /** The multiplexer's own id (tmux `%3`, zellij `terminal_3`, headless pid). */
+  id: string;
+  alive: boolean;
+  exitCode?: number;
+}
+
+export interface SessionState {
+  name: string;
+  panes: PaneState[];
+}
+
+/**
+ * The contract every multiplexer backend satisfies. Drivers only translate these calls to
+ * their tool; deciding what to do is the reconciler's job.
+ */
+export interface MuxDriver {
+  readonly name: Multiplexer;
+  /** The live session and its panes, or null when there is none. */
+  inspect(plan: Plan): Promise<SessionState | null>;
+  /** Starts the session with one pane per candidate (files already written). */
+  createSession(plan: Plan, candidates: Candidate[]): Promise<void>;
+  /** Adds one candidate's pane to the live session. */
+  addPane(plan: Plan, candidate: Candidate): Promise<void>;
+  /** Stops the session and every agent in it. Succeeds when there is nothing to stop. */
+  killSession(plan: Plan): Promise<void>;
+  /** Attaches the terminal (needs a TTY); resolves with the client's exit code. */
+  attach(plan: Plan): Promise<number>;
+  /** Types text into a pane, then Enter. */
+  sendText(plan: Plan, pane: PaneState, text: string): Promise<void>;
+  /** The command a person types to look at the session. */
+  attachHint(plan: Plan): string;
+}

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { PRESET_NAMES, type PresetName } from './config/presets.js';
+import { type Multiplexer, type ResolvedAgent, type ResolvedConfig, resolveAgent } from './config/resolve.js';
+import { UserError } from './errors.js';
+import type { BaseCommit, Repo } from './git/repo.js';
+import { statePaths, type StatePaths } from './state-paths.js';
+
+export interface PlanFlags {
+  agents?: number;
+  agent?: string[];
+  layout?: string;
+}
+
+export interface Candidate {
+  /** 1-based candidate number. */
+  index: number;
+  /** `{task}-{n}`: what the user calls this candidate. */
+  label: string;
+  agent: ResolvedAgent;
+  branch: string;
+  worktree: string;
+  port: number;
+  paneName: string;
+  launcher: string;
+  env: Record<string, string>;
+}
+
+export interface Plan {
+  task: string;
+  repo: Repo;
+  base: BaseCommit;
+  session: string;
+  mux: Multiplexer;
+  layout: string;
+  prompt: string | undefined;
+  paths: StatePaths;
+  candidates: Candidate[];
+  setup: string[];
+  copy: string[];
+  stagger: number;
+  configFile?: string;
+}
+
+export interface PlanInput {
+  config: ResolvedConfig;
+  configFile?: string;
+  task: string;
+  repo: Repo;
+  base: BaseCommit;
+  mux: Multiplexer;
+  prompt: string | undefined;
+  flags: PlanFlags;
+}
+
+/** Config + task + flags → the desired state. Pure: no I/O. */
+export function buildPlan(input: PlanInput): Plan {
+  const { config, task, repo } = input;
+  const agents = chooseAgents(config, input.flags);
+  const paths = statePaths(repo.commonDir, task);
+  const portBase = 20_000 + (hashNumber(`${repo.root}\0${task}`) % 2_000) * 16;
+  const configLabel = input.configFile ?? 'the config';
+  const candidates = agents.map((agent, i): Candidate => {
+    const n = i + 1;
+    const vars = { repo: repo.name, task, n: String(n), agent: agent.name };
+    const worktree = resolve(repo.root, expand(config.worktrees.dir, vars, `${configLabel}: worktrees.dir`));
+    const branch = expand(config.worktrees.branch, vars, `${configLabel}: worktrees.branch`);
+    const port = portBase + n;
+    return {
+      index: n,
+      label: `${task}-${n}`,
+      agent,
+      branch,
+      worktree,
+      port,
+      paneName: `#${n} ${agent.name}`,
+      launcher: join(paths.launchDir, `${n}.sh`),
+      env: {
+        ...config.env,
+        ...agent.env,
+        PARALLEL_TASK: task,
+        PARALLEL_INDEX: String(n),
+        PARALLEL_PORT: String(port),
+      },
+    };
+  });
+  assertDistinct(candidates, 'worktree', `${configLabel}: worktrees.dir`);
+  assertDistinct(candidates, 'branch', `${configLabel}: worktrees.branch`);
+  return {
+    task,
+    repo,
+    base: input.base,
+    session: sessionName(expand(config.session, { repo: repo.name, task }, `${configLabel}: session`)),
+    mux: input.mux,
+    layout: input.flags.layout ?? config.layout,
+    prompt: input.prompt,
+    paths,
+    candidates,
+    setup: config.setup,
+    copy: config.copy,
+    stagger: config.stagger,
+    configFile: input.configFile,
+  };
+}
+
+/** `--agents N` spreads N candidates round-robin over the chosen agents; without it each agent's count is used. */
+export function chooseAgents(config: ResolvedConfig, flags: PlanFlags): ResolvedAgent[] {
+  const pool = flags.agent?.length ? flags.agent.map((name) => findAgent(config, name)) : config.agents;
+  if (flags.agents === undefined) {
+    if (flags.agent?.length) return pool;
+    return pool.flatMap((agent) => Array.from({ length: agent.count }, () => agent));
+  }
+  if (!Number.isInteger(flags.agents) || flags.agents < 1 || flags.agents > 32) {
+    throw new UserError(`--agents must be a whole number from 1 to 32 (got ${flags.agents}).`, {
+      exitCode: 2,
+    });
+  }
+  return Array.from({ length: flags.agents }, (_, i) => pool[i % pool.length]!);
+}
+
+function findAgent(config: ResolvedConfig, name: string): ResolvedAgent {
+  const configured = config.agents.find((agent) => agent.name === name);
+  if (configured) return configured;
+  if ((PRESET_NAMES as string[]).includes(name)) return resolveAgent({ preset: name as PresetName });
+  const known = [...new Set([...config.agents.map((a) => a.name), ...PRESET_NAMES])].join(', ');
+  throw new UserError(`Unknown agent "${name}" in --agent. Use a configured agent or a preset: ${known}.`, {
+    exitCode: 2,
+  });
+}
+
+const PLACEHOLDER = /\{([a-z]+)\}/g;
+
+export function expand(template: string, vars: Record<string, string>, field: string): string {
+  return template.replace(PLACEHOLDER, (match, key: string) => {
+    const value = vars[key];
+    if (value === undefined) {
+      throw new UserError(
+        `Unknown placeholder ${match} in ${field} ("${template}"). Use ${Object.keys(vars)
+          .map((k) => `{${k}}`)
+          .join(', ')}.`,
+        { exitCode: 2 },
+      );
+    }
+    return value;
+  });
+}
+
+function assertDistinct(candidates: Candidate[], key: 'worktree' | 'branch', field: string): void {
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    if (seen.has(candidate[key])) {
+      throw new UserError(
+        `Two candidates would share the ${key} "${candidate[key]}" (${field}). Put {n} in the template so each candidate gets its own.`,
+        { exitCode: 2 },
+      );
+    }
+    seen.add(candidate[key]);
+  }
+}
+
+/** Zellij puts the name in a socket path (≤108 bytes) and file names: keep it short and plain. */
+export function sessionName(raw: string): string {
+  const clean = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'parallel';
+  if (clean.length <= 48) return clean;
+  return `${clean.slice(0, 39)}-${createHash('sha1').update(raw).digest('hex').slice(0, 8)}`;
+}
+
+function hashNumber(text: string): number {
+  return createHash('sha1').update(text).digest().readUInt32BE(0);
+}

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+export const COMMANDS = [
+  'up',
+  'attach',
+  'ls',
+  'status',
+  'down',
+  'render',
+  'init',
+  'compare',
+  'report',
+  'diff',
+  'pick',
+  'synthesize',
+  'send',
+  'restore',
+  'help',
+];
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  return n;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+export const candidateList = (value: string) => {
+  const list = value.split(',').map((part) => positiveInt(part.trim()));
+  return [...new Set(list)];
+};
+
+/** Flags shared by `up` and `render`: they shape the plan. */
+function planOptions(command: Command): Command {
+  return command
+    .option('-n, --agents <count>', 'total number of candidates (agents are spread round-robin)', positiveInt)
+    .option(
+      '-a, --agent <name>',
+      'agent or preset to use; repeat for several (claude, codex, gemini, opencode, aider)',
+      collect,
+    )
+    .option('-p, --prompt <text>', 'the task prompt given to every agent')
+    .option('-f, --prompt-file <file>', 'read the prompt from a file')
+    .option('-b, --base <ref>', 'branch, tag or commit the candidates start from (default: HEAD)')
+    .option('-l, --layout <name>', 'tiled | stacked | tabs | main-vertical | path to a KDL template')
+    .addOption(new Option('-m, --mux <name>', 'terminal multiplexer').choices(['zellij', 'tmux', 'none']))
+    .option('--json', 'print machine-readable JSON');
+}
+
+const run =
+  (load: () => Promise<(...args: any[]) => Promise<void>>) =>
+  async (...args: any[]) => {
+    const handler = await load();
+    // commander passes (...positionals, options, command); handlers take (...positionals, options).
+    await handler(...args.slice(0, -1));
+  };
+
+export function buildProgram(): Command {
+  const program = new Command('parallel')
+    .description(
+      'Run one coding task through several AI agents at once, each in its own git worktree and pane.',
+    )
+    .usage('<task> [options]   (same as `parallel up <task>`)\n       parallel <command> [options]')
+    .version(packageVersion(), '-v, --version')
+    .option('--verbose', 'show stack traces on errors')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  git parallel add-auth --agents 3 --prompt "Add JWT auth to the API"
+  parallel status add-auth          how far each candidate got
+  parallel compare add-auth         one row per candidate, with eval results
+  parallel pick add-auth 2          merge candidate 2 into the base branch
+  parallel down add-auth --clean    stop, and remove only candidates with no unique work`,
+    );
+
+  planOptions(
+    program
+      .command('up')
+      .argument('<task>', 'task name: becomes branches <task>-1..N and the session name')
+      .description('create the worktrees and the session, start every agent, attach (idempotent)'),
+  )
+    .option('--no-attach', 'do not attach to the session')
+    .option('--dry-run', 'print the actions without doing them')
+    .addHelpText(
+      'after',
+      `
+Running up again repairs what is missing (a deleted worktree, a killed session, a closed pane)
+and touches nothing that exists. A rebuilt pane resumes its agent instead of re-sending the prompt.
+
+Examples:
+  parallel up add-auth --agents 3 --prompt "Add JWT auth"
+  parallel up add-auth --agent claude --agent codex --prompt-file task.md
+  parallel up add-auth --mux none --no-attach       headless: output in log files
+  parallel up add-auth --dry-run                    show what would happen`,
+    )
+    .action(run(async () => (await import('./commands/up.js')).up));
+
+  planOptions(
+    program
+      .command('render')
+      .argument('<task>', 'task name')
+      .description('print the Zellij layout (or write layout + launcher scripts to --out); changes nothing'),
+  )
+    .option('-o, --out <dir>', 'write layout.kdl, prompt.txt and launch/*.sh into this directory')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  parallel render add-auth --agents 4\n  parallel render add-auth --layout stacked --out /tmp/layout',
+    )
+    .action(run(async () => (await import('./commands/render.js')).render));
+
+  program
+    .command('init')
+    .description('write a commented parallel.config.ts in the repository root (never overwrites)')
+    .action(run(async () => (await import('./commands/init.js')).init));
+
+  program
+    .command('attach')
+    .argument('<task>')
+    .description("attach this terminal to the task's session (needs a TTY)")
+    .action(run(async () => (await import('./commands/attach.js')).attach));
+
+  program
+    .command('ls')
+    .description('list every task of this repository')
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/ls.js')).ls));
+
+  program
+    .command('status')
+    .argument('[task]', 'one task (default: all)')
+    .description(
+      'per candidate: agent, branch, pane alive/exited, commits ahead, changed files, last activity',
+    )
+    .option('--json', 'print JSON')
+    .action(run(async () => (await import('./commands/status.js')).status));
+
+  program
+    .command('down')
+    .argument('<task>')
+    .description('stop the session and agents; keeps worktrees and branches')
+    .option('--clean', 'also remove candidates that hold no unique work (others are kept and listed)')
+    .option('--force', 'with --clean: archive everything (bundle + files), then remove all candidates')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  parallel down add-auth\n  parallel down add-auth --clean\n  parallel down add-auth --clean --force   (undo with: parallel restore add-auth)',
+    )
+    .action(run(async () => (await import('./commands/down.js')).down));
+
+  program
+    .command('compare')
+    .argument('<task>')
+    .description('one row per candidate: commits, files, lines, uncommitted, evals, overlap')
+    .option('--json', 'print JSON')
+    .option('--no-eval', 'skip the eval commands')
+    .action(run(async () => (await import('./commands/compare.js')).compare));
+
+  program
+    .command('report')
+    .argument('<task>')
+    .description('write one self-contained HTML report with every candidate diff side by side')
+    .option('-o, --out <file>', 'where to write the report')
+    .option('--open', 'open it in the browser')
+    .option('--no-eval', 'skip the eval commands')
+    .action(run(async () => (await import('./commands/report.js')).report));
+
+  program
+    .command('diff')
+    .argument('<task>')
+    .argument('<a>', 'candidate number', positiveInt)
+    .argument('[b]', 'second candidate number (default: compare <a> with the base)', positiveInt)
+    .description('a candidate against the base, or two candidates against each other')
+    .option('--stat', 'summary only')
+    .action(run(async () => (await import('./commands/diff.js')).diff));
+
+  program
+    .command('pick')
+    .argument('<task>')
+    .argument('<n>', 'candidate number', positiveInt)
+    .description('bring candidate n into the branch the task was based on')
+    .option('--merge', 'merge commit (default)')
+    .option('--squash', 'one squashed commit')
+    .option('--cherry-pick', "replay the candidate's commits")
+    .action(run(async () => (await import('./commands/pick.js')).pick));
+
+  program
+    .command('synthesize')
+    .argument('<task>')
+    .description('start a new candidate that combines the best parts of others')
+    .option('--from <list>', 'candidates to combine, e.g. 1,3 (default: all with changes)', candidateList)
+    .option('-a, --agent <name>', 'agent for the synthesis (default: the first agent)')
+    .option('--no-attach', 'do not attach')
+    .action(run(async () => (await import('./commands/synthesize.js')).synthesize));
+
+  program
+    .command('send')
+    .argument('<task>')
+    .argument('[text]', 'text to type into each agent pane')
+    .description('type a follow-up message into agent panes')
+    .option('--file <file>', 'read the text from a file')
+    .option('--to <list>', 'only these candidates, e.g. 1,3', candidateList)
+    .action(run(async () => (await import('./commands/send.js')).send));
+
+  program
+    .command('restore')
+    .argument('<task>')
+    .description('bring back branches and worktrees archived by `down --clean --force`')
+    .action(run(async () => (await import('./commands/restore.js')).restore));
+
+  return program;
+}
+
+function packageVersion(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+}

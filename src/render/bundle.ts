@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Plan } from '../plan.js';
+import { renderLauncher } from './launcher.js';
+import { BUILTIN_LAYOUTS, renderLayout, TEMPLATE_MARKER } from './zellij.js';
+
+export interface Bundle {
+  layout: string;
+  launchers: { index: number; path: string; content: string }[];
+}
+
+/** Everything `up` writes before it starts a session. Reads a user layout template if one is named. */
+export async function renderBundle(plan: Plan): Promise<Bundle> {
+  const template = await readTemplate(plan);
+  let layout: string;
+  try {
+    layout = renderLayout(plan, template);
+  } catch {
+    throw new UserError(
+      `The layout template ${plan.layout} has no \`${TEMPLATE_MARKER}\` line. Put that comment alone on a line where the agent panes belong (inside a tab or the layout node).`,
+      { exitCode: 2 },
+    );
+  }
+  const launchers = plan.candidates.map((c) => ({
+    index: c.index,
+    path: c.launcher,
+    content: renderLauncher(plan, c),
+  }));
+  return { layout, launchers };
+}
+
+async function readTemplate(plan: Plan): Promise<string | undefined> {
+  if ((BUILTIN_LAYOUTS as readonly string[]).includes(plan.layout)) return undefined;
+  const looksLikePath = plan.layout.includes('/') || plan.layout.endsWith('.kdl');
+  if (!looksLikePath) {
+    throw new UserError(
+      `Unknown layout "${plan.layout}". Use one of ${BUILTIN_LAYOUTS.join(', ')}, or the path of a KDL template file (ending in .kdl).`,
+      { exitCode: 2 },
+    );
+  }
+  const file = isAbsolute(plan.layout) ? plan.layout : resolve(plan.repo.root, plan.layout);
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(
+      `The layout template ${file} cannot be read. Check the path (relative paths start at the repository root).`,
+      { exitCode: 2 },
+    );
+  }
+}
