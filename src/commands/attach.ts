@@ -1,5 +1,21 @@
+import { loadTask } from '../context.js';
 import { UserError } from '../errors.js';
+import { loadDriver } from '../mux/index.js';
+import { unknownTask } from './status.js';
 
-export async function attach(..._args: unknown[]): Promise<void> {
-  throw new UserError('`parallel attach` is not available in this build yet.');
+export async function attach(task: string): Promise<void> {
+  const { plan, state } = await loadTask(task, {});
+  if (!state) throw unknownTask(task);
+  const driver = await loadDriver(plan.mux);
+  if (!(process.stdin.isTTY && process.stdout.isTTY)) {
+    throw new UserError(
+      `\`parallel attach\` needs a terminal (stdin and stdout are not a TTY). From a terminal run it again, or: ${driver.attachHint(plan)}`,
+    );
+  }
+  if (!(await driver.inspect(plan))) {
+    throw new UserError(
+      `The session of task "${task}" is not running. Start it again (it resumes the agents) with: parallel up ${task}`,
+    );
+  }
+  process.exitCode = await driver.attach(plan);
 }

@@ -1,5 +1,53 @@
+import { findRepo } from '../git/repo.js';
+import { loadTask } from '../context.js';
 import { UserError } from '../errors.js';
+import { loadDriver } from '../mux/index.js';
+import { out, pc, printJson } from '../output.js';
+import { listTasks } from '../state.js';
+import { type CandidateStatus, type TaskStatus, taskStatus } from '../candidate-status.js';
 
-export async function status(..._args: unknown[]): Promise<void> {
-  throw new UserError('`parallel status` is not available in this build yet.');
+export async function status(task: string | undefined, options: { json?: boolean }): Promise<void> {
+  const tasks = task
+    ? [task]
+    : (await listTasks((await findRepo(process.cwd())).commonDir)).map((s) => s.task);
+  const results: TaskStatus[] = [];
+  for (const name of tasks) {
+    const { plan, state } = await loadTask(name, {});
+    if (!state) throw unknownTask(name);
+    results.push(await taskStatus(plan, await loadDriver(plan.mux)));
+  }
+  if (options.json) return printJson(task ? results[0] : results);
+  if (results.length === 0) return out('No tasks yet. Start one with: parallel <task> --prompt "…"');
+  out(results.map(formatTask).join('\n\n'));
+}
+
+export const unknownTask = (task: string) =>
+  new UserError(
+    `No task named "${task}" in this repository. \`parallel ls\` lists the tasks; \`parallel up ${task}\` starts it.`,
+  );
+
+function formatTask(t: TaskStatus): string {
+  const head = `${pc.bold(t.task)}  ${t.mux} session ${t.session} ${t.sessionAlive ? pc.green('up') : pc.yellow('down')}  base ${t.base.branch ?? t.base.ref} ${t.base.commit.slice(0, 10)}`;
+  const rows = t.candidates.map(formatCandidate);
+  return [head, ...rows].join('\n');
+}
+
+function formatCandidate(c: CandidateStatus): string {
+  const state =
+    c.agentState === 'running'
+      ? pc.green('running')
+      : c.agentState === 'exited'
+        ? c.exitCode
+          ? pc.red(`exited ${c.exitCode}`)
+          : pc.dim(`exited ${c.exitCode ?? ''}`.trim())
+        : pc.yellow('no pane');
+  const work = `${c.commitsAhead} commit(s), ${c.changedFiles} file(s)${c.uncommitted || c.untracked ? `, ${c.uncommitted} uncommitted, ${c.untracked} untracked` : ''}`;
+  const when = c.lastActivity ? ago(c.lastActivity) : '';
+  const wt = c.worktreeExists ? '' : pc.red(' (worktree missing: run `parallel up`)');
+  return `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(18)} ${work}  ${pc.dim(when)}${wt}`;
+}
+
+function ago(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
 }

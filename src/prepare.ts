@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { cp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gitOk } from './git/run.js';
+import type { Candidate, Plan } from './plan.js';
+
+/**
+ * Files the user keeps out of git but every worktree needs (.env, local config): the config's
+ * `copy` patterns plus `.worktreeinclude` (gitignore syntax), matched against untracked files.
+ */
+export async function filesToCopy(plan: Plan): Promise<string[]> {
+  const include = join(plan.repo.root, '.worktreeinclude');
+  const hasInclude = existsSync(include);
+  if (!hasInclude && plan.copy.length === 0) return [];
+  const args = ['ls-files', '-z', '--others', '--ignored', '--directory', '--no-empty-directory'];
+  if (hasInclude) args.push(`--exclude-from=${include}`);
+  for (const pattern of plan.copy) args.push(`--exclude=${pattern}`);
+  const out = await gitOk(plan.repo.root, args);
+  return out.split('\0').filter(Boolean);
+}
+
+export async function copyInto(plan: Plan, candidate: Candidate, files: string[]): Promise<void> {
+  for (const file of files) {
+    await cp(join(plan.repo.root, file), join(candidate.worktree, file), {
+      recursive: true,
+      force: false,
+      errorOnExist: false,
+      preserveTimestamps: true,
+    });
+  }
+}
+
+export interface SetupResult {
+  index: number;
+  ok: boolean;
+  failed?: { command: string; exitCode: number };
+  log: string;
+}
+
+/** Runs the config's `setup` commands in order in one worktree; output goes to logs/setup-<n>.log. */
+export async function runSetup(plan: Plan, candidate: Candidate): Promise<SetupResult> {
+  const log = join(plan.paths.logDir, `setup-${candidate.index}.log`);
+  if (plan.setup.length === 0) return { index: candidate.index, ok: true, log };
+  await mkdir(plan.paths.logDir, { recursive: true });
+  const stream = createWriteStream(log, { flags: 'a' });
+  try {
+    for (const command of plan.setup) {
+      stream.write(`$ ${command}\n`);
+      const exitCode = await new Promise<number>((resolve) => {
+        const child = spawn('bash', ['-c', command], {
+          cwd: candidate.worktree,
+          env: { ...process.env, ...candidate.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.pipe(stream, { end: false });
+        child.stderr.pipe(stream, { end: false });
+        child.on('error', () => resolve(127));
+        child.on('close', (code) => resolve(code ?? 1));
+      });
+      if (exitCode !== 0) return { index: candidate.index, ok: false, failed: { command, exitCode }, log };
+    }
+    return { index: candidate.index, ok: true, log };
+  } finally {
+    await new Promise((r) => stream.end(r));
+  }
+}
