@@ -1,1 +1,158 @@
-export class ZellijDriver {}
+import { spawn } from 'node:child_process';
+import { UserError } from '../errors.js';
+import type { Candidate, Plan } from '../plan.js';
+import type { MuxDriver, PaneState, SessionState } from './types.js';
+
+const TIMEOUT_MS = 10_000;
+
+interface ZellijPane {
+  id: number;
+  is_plugin: boolean;
+  title: string;
+  exited: boolean;
+  exit_status?: number | null;
+}
+
+/**
+ * Zellij, driven through its CLI as documented in shared/zellij/REFERENCE.md. Every call runs
+ * under a timeout (its client retries a dead socket forever) and without the ZELLIJ* variables
+ * of an enclosing session, which would redirect actions to that session.
+ */
+export class ZellijDriver implements MuxDriver {
+  readonly name = 'zellij' as const;
+
+  async inspect(plan: Plan): Promise<SessionState | null> {
+    const sessions = await this.sessions();
+    if (sessions.get(plan.session) !== 'live') return null;
+    const result = await zellij(['--session', plan.session, 'action', 'list-panes', '--json']);
+    if (result.exitCode !== 0) return null;
+    const panes = JSON.parse(result.stdout || '[]') as ZellijPane[];
+    return {
+      name: plan.session,
+      panes: panes.filter((p) => !p.is_plugin).map(toPaneState),
+    };
+  }
+
+  /** Session name → live | exited (resurrectable). */
+  async sessions(): Promise<Map<string, 'live' | 'exited'>> {
+    const result = await zellij(['list-sessions', '--no-formatting']);
+    const map = new Map<string, 'live' | 'exited'>();
+    if (result.exitCode !== 0) return map; // "No active zellij sessions found." exits 1
+    for (const line of result.stdout.split('\n')) {
+      const at = line.indexOf(' [Created ');
+      if (at <= 0) continue;
+      map.set(line.slice(0, at), line.includes('(EXITED') ? 'exited' : 'live');
+    }
+    return map;
+  }
+
+  async createSession(plan: Plan, candidates: Candidate[]): Promise<void> {
+    // An exited session would be resurrected with its old layout and every command suspended.
+    if ((await this.sessions()).has(plan.session)) await zellij(['delete-session', '--force', plan.session]);
+    const result = await zellij(
+      ['attach', '--create-background', plan.session, 'options', '--default-layout', plan.paths.layoutFile],
+      { cwd: plan.repo.root },
+    );
+    if (result.exitCode !== 0) {
+      throw new UserError(`zellij could not create session ${plan.session}: ${result.stderr.trim() || result.stdout.trim()} (layout: ${plan.paths.layoutFile}).`);
+    }
+    // attach -b returns before the server has applied the layout.
+    await waitFor(async () => {
+      const state = await this.inspect(plan);
+      return !!state && candidates.every((c) => state.panes.some((p) => p.index === c.index));
+    }, `the panes of session ${plan.session}`);
+  }
+
+  async addPane(plan: Plan, candidate: Candidate): Promise<void> {
+    const cwd = candidate.worktree.includes('$') || candidate.worktree.startsWith('~') ? [] : ['--cwd', candidate.worktree];
+    const result = await zellij(
+      ['--session', plan.session, 'action', 'new-pane', ...cwd, '--name', candidate.paneName, '--', 'bash', candidate.launcher],
+      { cwd: plan.repo.root },
+    );
+    if (result.exitCode !== 0) {
+      throw new UserError(`zellij could not add the pane of candidate ${candidate.index}: ${result.stderr.trim() || result.stdout.trim()}`);
+    }
+  }
+
+  async killSession(plan: Plan): Promise<void> {
+    const sessions = await this.sessions();
+    if (sessions.get(plan.session) === 'live') await zellij(['kill-session', plan.session]);
+    if (sessions.has(plan.session)) await zellij(['delete-session', '--force', plan.session]);
+  }
+
+  attach(plan: Plan): Promise<number> {
+    return new Promise((resolve) => {
+      const child = spawn('zellij', ['attach', plan.session], { stdio: 'inherit', env: cleanEnv() });
+      child.on('error', () => resolve(1));
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+  }
+
+  async sendText(plan: Plan, pane: PaneState, text: string): Promise<void> {
+    const target = ['--session', plan.session, 'action'];
+    const typed = await zellij([...target, 'write-chars', '--pane-id', pane.id, text]);
+    const entered = typed.exitCode === 0 ? await zellij([...target, 'send-keys', '--pane-id', pane.id, 'Enter']) : typed;
+    if (entered.exitCode !== 0) {
+      throw new UserError(`zellij could not type into pane ${pane.id}: ${entered.stderr.trim() || entered.stdout.trim()}`);
+    }
+  }
+
+  attachHint(plan: Plan): string {
+    return `zellij attach ${plan.session}   (or: parallel attach ${plan.task})`;
+  }
+}
+
+function toPaneState(pane: ZellijPane): PaneState {
+  const match = /^#(\d+) /.exec(pane.title);
+  return {
+    index: match ? Number(match[1]) : undefined,
+    id: `terminal_${pane.id}`,
+    alive: !pane.exited,
+    exitCode: pane.exited && typeof pane.exit_status === 'number' ? pane.exit_status : undefined,
+  };
+}
+
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of ['ZELLIJ', 'ZELLIJ_SESSION_NAME', 'ZELLIJ_PANE_ID']) delete env[key];
+  return env;
+}
+
+interface Result {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('zellij', args, { cwd: options.cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+      reject(new UserError(`\`zellij ${args.slice(0, 4).join(' ')}\` did not answer within ${TIMEOUT_MS / 1000} s (its client retries forever when the server is stuck). Check \`zellij list-sessions\`, or kill the session with \`zellij kill-session NAME\` and run again.`));
+    }, TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new UserError(`Cannot run zellij: ${error.message}. Install Zellij or use --mux tmux.`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, exitCode: code ?? 1 });
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  throw new UserError(`Timed out after ${timeoutMs / 1000} s waiting for ${what}. See \`zellij list-sessions\`; \`parallel up\` again repairs what is missing.`);
+}
