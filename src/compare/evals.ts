@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { EvalCommand } from '../config/resolve.js';
+import type { EvalResult } from './types.js';
+
+export interface EvalJob {
+  candidate: number;
+  worktree: string;
+  eval: EvalCommand;
+  env: Record<string, string>;
+}
+
+export interface RunEvalsOptions {
+  logDir: string;
+  concurrency?: number;
+  /** Grace period between SIGTERM and SIGKILL of a timed-out eval's process group. */
+  killGraceMs?: number;
+  onProgress?: (done: number, total: number, job: EvalJob, result: EvalResult) => void;
+}
+
+export const evalLogFile = (logDir: string, job: Pick<EvalJob, 'candidate' | 'eval'>) =>
+  join(logDir, `eval-${job.candidate}-${job.eval.name}.log`);
+
+/** Runs every job, at most `concurrency` (default: CPU count) at a time; results in job order. */
+export async function runEvals(jobs: EvalJob[], options: RunEvalsOptions): Promise<EvalResult[]> {
+  await mkdir(options.logDir, { recursive: true });
+  const { default: pLimit } = await import('p-limit');
+  const limit = pLimit(Math.max(1, options.concurrency ?? availableParallelism()));
+  let done = 0;
+  return Promise.all(
+    jobs.map((job) =>
+      limit(async () => {
+        const result = await runEval(job, evalLogFile(options.logDir, job), options.killGraceMs);
+        options.onProgress?.(++done, jobs.length, job, result);
+        return result;
+      }),
+    ),
+  );
+}
+
+/**
+ * One eval in its own process group (`sh -c`), output to `logFile`. On timeout the whole group
+ * gets SIGTERM, then SIGKILL after the grace period, so no test runner is left behind.
+ */
+export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Promise<EvalResult> {
+  const { name, command, timeoutMs } = job.eval;
+  const started = Date.now();
+  const fd = openSync(logFile, 'w');
+  writeSync(fd, `$ ${command}\n# in ${job.worktree}\n`);
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], {
+      cwd: job.worktree,
+      env: { ...process.env, ...job.env },
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
+    }, timeoutMs);
+    let settled = false;
+    const finish = (exitCode: number | null, note: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      if (timedOut) killGroup('SIGKILL');
+      const durationMs = Date.now() - started;
+      writeSync(fd, `\n# ${note} after ${(durationMs / 1000).toFixed(1)}s\n`);
+      closeSync(fd);
+      const status = timedOut ? 'timeout' : exitCode === 0 ? 'pass' : exitCode === 127 ? 'missing' : 'fail';
+      resolve({ name, command, status, exitCode: timedOut ? null : exitCode, durationMs, log: logFile });
+    };
+    child.on('error', (error) => finish(null, `could not start: ${error.message}`));
+    child.on('exit', (code, signal) =>
+      finish(
+        code,
+        timedOut ? `timed out (${timeoutMs} ms), killed` : signal ? `killed by ${signal}` : `exit ${code}`,
+      ),
+    );
+  });
+}
+
+export const skippedEval = (e: EvalCommand): EvalResult => ({
+  name: e.name,
+  command: e.command,
+  status: 'skipped',
+  exitCode: null,
+  durationMs: 0,
+  log: null,
+});

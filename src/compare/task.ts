@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTask, type TaskContext } from '../context.js';
+import { UserError } from '../errors.js';
+import { findRepo } from '../git/repo.js';
+import { readState, type TaskState } from '../state.js';
+import { statePaths } from '../state-paths.js';
+import { assertValidTaskName } from '../task.js';
+
+/**
+ * A candidate as recorded in state.json. `label` and `synthesizedFrom` are set only for a
+ * candidate made by `parallel synthesize` (label `{task}-synth`).
+ */
+export type RecordedCandidate = TaskState['candidates'][number] & {
+  label?: string;
+  synthesizedFrom?: number[];
+};
+
+export interface RecordedTask extends TaskContext {
+  state: TaskState;
+  candidates: RecordedCandidate[];
+}
+
+/** A task that `up` has recorded; anything else is a clear error. */
+export async function loadRecordedTask(task: string, cwd = process.cwd()): Promise<RecordedTask> {
+  assertValidTaskName(task);
+  const repo = await findRepo(cwd);
+  const file = statePaths(repo.commonDir, task).stateFile;
+  if (!(await readState(file))) {
+    throw new UserError(
+      `There is no task "${task}" in ${repo.root} (no state at ${file}). \`parallel ls\` lists the tasks; \`parallel up ${task} --prompt "…"\` starts one.`,
+    );
+  }
+  const context = await loadTask(task, {}, cwd);
+  const state = context.state!;
+  const candidates = [...(state.candidates as RecordedCandidate[])].sort((a, b) => a.index - b.index);
+  return { ...context, state, candidates };
+}
+
+export const labelOf = (task: string, c: RecordedCandidate) => c.label ?? `${task}-${c.index}`;
+
+export function findCandidate(rt: RecordedTask, n: number): RecordedCandidate {
+  const found = rt.candidates.find((c) => c.index === n);
+  if (found) return found;
+  throw new UserError(
+    `Task "${rt.state.task}" has no candidate ${n}; its candidates are ${listIndexes(rt.candidates)}. \`parallel status ${rt.state.task}\` shows them.`,
+  );
+}
+
+export function selectCandidates(rt: RecordedTask, wanted: number[] | undefined, flag: string) {
+  if (!wanted?.length) return rt.candidates;
+  const unknown = wanted.filter((n) => !rt.candidates.some((c) => c.index === n));
+  if (unknown.length) {
+    throw new UserError(
+      `${flag} names candidate${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, but task "${rt.state.task}" has only ${listIndexes(rt.candidates)}.`,
+      { exitCode: 2 },
+    );
+  }
+  return rt.candidates.filter((c) => wanted.includes(c.index));
+}
+
+const listIndexes = (candidates: RecordedCandidate[]) =>
+  candidates.length ? candidates.map((c) => c.index).join(', ') : 'none';
+
+export const worktreeExists = (worktree: string) => existsSync(join(worktree, '.git'));

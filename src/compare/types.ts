@@ -1,0 +1,64 @@
+/**
+ * The output of `parallel compare <task> --json` (and the data behind `parallel report`).
+ * Stable: fields are only ever added. Paths are relative to the worktree; commits are full ids.
+ */
+export interface CompareJson {
+  /** Format version; bumped only on an incompatible change. */
+  version: 1;
+  task: string;
+  /** The commit every candidate started from, and the branch `pick` merges into (null: detached). */
+  base: { ref: string; commit: string; branch: string | null };
+  /** Names of the config's eval commands, in config order (empty with --no-eval or none configured). */
+  evals: string[];
+  /** Every recorded candidate, in index order, including ones whose worktree or branch is gone. */
+  candidates: CandidateJson[];
+  /** Files touched (committed, uncommitted or untracked) by two or more candidates. */
+  overlap: { file: string; candidates: number[] }[];
+}
+
+export interface CandidateJson {
+  /** 1-based candidate number (a synthesized candidate gets the next free number). */
+  index: number;
+  /** `{task}-{n}`, or `{task}-synth` for a synthesized one. */
+  label: string;
+  agent: string;
+  branch: string;
+  /** Absolute path of the worktree. */
+  worktree: string;
+  worktreeExists: boolean;
+  /** Tip of the branch, or null when the branch does not exist. */
+  head: string | null;
+  /** Commits on the branch that are not in the base commit. */
+  commitsAhead: number;
+  /** Committed changes: base commit → branch tip. */
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  files: { path: string; insertions: number; deletions: number; binary: boolean }[];
+  /** Tracked files with staged or unstaged changes in the worktree (not in the stats above). */
+  uncommitted: string[];
+  /** Untracked, not ignored files in the worktree. */
+  untracked: string[];
+  /** Files this candidate touched that other candidates touched too. */
+  overlap: string[];
+  /** One entry per eval command, in config order. */
+  evals: EvalResult[];
+}
+
+/**
+ * `pass`: exit 0. `fail`: other exit code. `timeout`: killed (with its process group) after
+ * timeoutMs. `missing`: the shell could not find the command (exit 127). `skipped`: not run
+ * (worktree missing).
+ */
+export type EvalStatus = 'pass' | 'fail' | 'timeout' | 'missing' | 'skipped';
+
+export interface EvalResult {
+  name: string;
+  command: string;
+  status: EvalStatus;
+  /** Exit code, or null when killed or not run. */
+  exitCode: number | null;
+  durationMs: number;
+  /** Absolute path of the log (`<state dir>/logs/eval-<n>-<name>.log`), null when not run. */
+  log: string | null;
+}
