@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
@@ -9,5 +12,5 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: false,
-  banner: ({ format }) => (format === 'esm' ? {} : {}),
+  define: { __GIT_PARALLEL_VERSION__: JSON.stringify(version) },
 });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from './version.js';
 
 export const COMMANDS = [
   'up',
@@ -61,7 +61,7 @@ export function buildProgram(): Command {
       'Run one coding task through several AI agents at once, each in its own git worktree and pane.',
     )
     .usage('<task> [options]   (same as `parallel up <task>`)\n       parallel <command> [options]')
-    .version(packageVersion(), '-v, --version')
+    .version(VERSION, '-v, --version')
     .option('--verbose', 'show stack traces on errors')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -212,8 +212,3 @@ Examples:
   return program;
 }
 
-function packageVersion(): string {
-  return (
-    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-}
