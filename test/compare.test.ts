@@ -149,6 +149,33 @@ describe('parallel compare (end to end)', () => {
     expect(skipped.candidates.every((c) => c.evals.length === 0)).toBe(true);
   });
 
+  it('diff: a candidate against the base, noting uncommitted work', async () => {
+    const result = await fx.cli(['diff', 't', '2']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('+++ b/shared.txt');
+    expect(result.stdout).toContain('+from 2');
+    expect(result.stdout).not.toContain('README.md');
+    expect(result.stderr).toContain("candidate 2's worktree has 2 uncommitted or untracked file(s)");
+  });
+
+  it('diff: two candidates against each other, --stat', async () => {
+    const result = await fx.cli(['diff', 't', '2', '3', '--stat']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/candidate-2\.txt\s+\|\s+1 -/);
+    expect(result.stdout).toMatch(/candidate-3\.txt\s+\|\s+1 \+/);
+    expect(result.stdout).toMatch(/shared\.txt\s+\|\s+2 \+-/);
+  });
+
+  it('diff: an unknown candidate, or one with no changes, is a clear error', async () => {
+    const unknown = await fx.cli(['diff', 't', '9']);
+    expect(unknown.exitCode).not.toBe(0);
+    expect(unknown.stderr).toContain('has no candidate 9; its candidates are 1, 2, 3');
+    await upTask(fx, 'idle', 1, { FAKE_AGENT_EDIT: 'none' });
+    const empty = await fx.cli(['diff', 'idle', '1']);
+    expect(empty.exitCode).not.toBe(0);
+    expect(empty.stderr).toContain('Candidate 1 (idle-1) has no committed changes against the base commit');
+  });
+
   it('rejects an unknown task and changes nothing', async () => {
     const result = await fx.cli(['compare', 'nope']);
     expect(result.exitCode).not.toBe(0);
