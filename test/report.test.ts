@@ -2,10 +2,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esc } from '../src/report/html.js';
 import { createFixture, type Fixture, git, upTask } from './support/task-fixture.js';
+
+/** The text as rendered (what a reader sees), not the DOM's textContent. */
+// biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, rendered text is the point.
+const shown = (locator: Locator) => locator.innerText();
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -82,14 +86,14 @@ describe('parallel report (end to end, headless Chromium)', () => {
     for (const n of [1, 2, 3]) {
       const section = page.locator(`#candidate-${n}`);
       await expect.poll(() => section.isVisible()).toBe(true);
-      expect(await section.locator('h2').innerText()).toContain(`r-${n}`);
+      expect(await shown(section.locator('h2'))).toContain(`r-${n}`);
       expect(await section.locator('.d2h-file-side-diff').count()).toBeGreaterThanOrEqual(2);
-      expect(await section.innerText()).toContain(`candidate-${n}.txt`);
+      expect(await shown(section)).toContain(`candidate-${n}.txt`);
     }
     expect(await page.locator('#summary tbody tr').count()).toBe(3);
     const third = page.locator('#candidate-3');
-    expect(await third.innerText()).toContain('<script>alert("x")</script>');
-    expect(await third.innerText()).toContain('Uncommitted work');
+    expect(await shown(third)).toContain('<script>alert("x")</script>');
+    expect(await shown(third)).toContain('Uncommitted work');
     expect(await page.locator('#candidate-2 .badge.pass').count()).toBe(1);
     expect(await page.locator('#candidate-1 .badge.fail').count()).toBe(1);
     await page.close();
