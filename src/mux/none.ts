@@ -1,1 +1,206 @@
-export class HeadlessDriver {}
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { UserError } from '../errors.js';
+import type { Candidate, Plan } from '../plan.js';
+import { shellQuote } from '../render/shell.js';
+import type { MuxDriver, PaneState, SessionState } from './types.js';
+
+const START_TIMEOUT_MS = 10_000;
+const HAS_PROC = existsSync('/proc/self/stat');
+
+/**
+ * No terminal at all: each launcher runs as a detached process group with its output appended
+ * to `<logDir>/<n>.log`. The launchers' own run markers (`<n>.pid`, `<n>.exit`) are the state.
+ */
+export class HeadlessDriver implements MuxDriver {
+  readonly name = 'none' as const;
+
+  async inspect(plan: Plan): Promise<SessionState | null> {
+    let started = false;
+    const panes: PaneState[] = [];
+    for (const candidate of plan.candidates) {
+      const pidText = readText(runFile(plan, candidate, 'pid'));
+      if (pidText === undefined) continue;
+      started = true;
+      const pid = Number.parseInt(pidText, 10);
+      if (isLauncher(pid, candidate.launcher)) {
+        panes.push({ index: candidate.index, id: String(pid), alive: true });
+        continue;
+      }
+      const exitCode = Number.parseInt(readText(runFile(plan, candidate, 'exit')) ?? '', 10);
+      // Neither running nor finished (killed, machine rebooted): no pane, so it gets rebuilt.
+      if (Number.isInteger(exitCode))
+        panes.push({ index: candidate.index, id: pidText.trim(), alive: false, exitCode });
+    }
+    return started ? { name: plan.session, panes } : null;
+  }
+
+  async createSession(plan: Plan, candidates: Candidate[]): Promise<void> {
+    const problems: string[] = [];
+    for (const [i, candidate] of candidates.entries()) {
+      if (i > 0 && plan.stagger > 0) await delay(plan.stagger);
+      const problem = await start(plan, candidate);
+      if (problem) problems.push(problem);
+    }
+    if (problems.length > 0) throw new UserError(problems.join(' '));
+  }
+
+  async addPane(plan: Plan, candidate: Candidate): Promise<void> {
+    await this.createSession(plan, [candidate]);
+  }
+
+  async killSession(plan: Plan): Promise<void> {
+    const live = plan.candidates.flatMap((candidate) => {
+      const pid = Number.parseInt(readText(runFile(plan, candidate, 'pid')) ?? '', 10);
+      return isLauncher(pid, candidate.launcher) ? [pid] : [];
+    });
+    // Each launcher leads its own process group (detached), which holds the agent too.
+    await stopProcessGroups(live);
+    await Promise.all(plan.candidates.map((c) => rm(runFile(plan, c, 'pid'), { force: true })));
+  }
+
+  async attach(plan: Plan): Promise<number> {
+    throw new UserError(
+      `The agents of ${plan.task} run with the headless driver (--mux none): they have no terminal, so there is no session to attach to. Follow their output with \`${this.attachHint(plan)}\`, or run the task with \`--mux tmux\` or \`--mux zellij\` to get one pane per agent.`,
+      { exitCode: 2 },
+    );
+  }
+
+  async sendText(_plan: Plan, _pane: PaneState, _text: string): Promise<void> {
+    throw new UserError(
+      'The headless driver has no terminal to type into; use --mux tmux or zellij, or restart with a new prompt.',
+      { exitCode: 2 },
+    );
+  }
+
+  attachHint(plan: Plan): string {
+    return `tail -f ${shellQuote(plan.paths.logDir)}/*.log`;
+  }
+}
+
+/** Starts one launcher and waits until it has written its pid; returns a problem or undefined. */
+async function start(plan: Plan, candidate: Candidate): Promise<string | undefined> {
+  mkdirSync(plan.paths.logDir, { recursive: true });
+  const log = join(plan.paths.logDir, `${candidate.index}.log`);
+  const fd = openSync(log, 'a');
+  let ended: string | undefined;
+  try {
+    const child = spawn('bash', [candidate.launcher], {
+      cwd: plan.repo.root,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    child.once('error', (error) => {
+      ended = error.message;
+    });
+    child.once('exit', (code, signal) => {
+      ended = signal ? `killed by ${signal}` : `exit code ${code}`;
+    });
+    const pidFile = runFile(plan, candidate, 'pid');
+    const wrote = () => child.pid !== undefined && readText(pidFile)?.trim() === String(child.pid);
+    const settled = await waitUntil(() => wrote() || ended !== undefined, START_TIMEOUT_MS);
+    child.unref();
+    if (wrote()) return undefined;
+    const why = settled ? `ended (${ended}) before starting the agent` : 'did not start within 10 s';
+    return `The launcher of candidate ${candidate.label} ${why}; its output is in ${log}.`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const runFile = (plan: Plan, candidate: Candidate, kind: 'pid' | 'exit') =>
+  join(plan.paths.runDir, `${candidate.index}.${kind}`);
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A live (not zombie) process whose command line holds the launcher path: guards against pid reuse. */
+export function isLauncher(pid: number, launcher: string): boolean {
+  if (!isRunning(pid)) return false;
+  if (HAS_PROC) return (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').includes(launcher);
+  try {
+    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 2_000,
+    }).includes(launcher);
+  } catch {
+    return false;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !HAS_PROC || !isGone(statFields(readText(`/proc/${pid}/stat`))[0]);
+}
+
+/** `pid (comm) S ppid pgrp …`: the fields after the last `)`. */
+function statFields(stat: string | undefined): string[] {
+  if (stat === undefined) return [];
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** No stat (exited) or a zombie / dead state. */
+const isGone = (state: string | undefined) => state === undefined || state === 'Z' || state === 'X';
+
+/**
+ * Whether any process of the group still runs. Zombies do not count: where PID 1 does not reap
+ * orphans (many containers), an exited agent stays a zombie and `kill(-pgid, 0)` still succeeds.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (!HAS_PROC) return true;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(readText(`/proc/${entry}/stat`));
+    if (fields[2] === String(pgid) && !isGone(fields[0])) return true;
+  }
+  return false;
+}
+
+/** SIGTERM to each process group, SIGKILL to what is left after the grace period. */
+export async function stopProcessGroups(groups: number[], graceMs = 3_000): Promise<void> {
+  // kill(-0) or kill(-1) would signal our own group or every process we may signal.
+  const pgids = groups.filter((pgid) => Number.isInteger(pgid) && pgid > 1 && pgid !== process.pid);
+  const signal = (name: NodeJS.Signals) => {
+    for (const pgid of pgids) {
+      try {
+        process.kill(-pgid, name);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const gone = () => pgids.every((pgid) => !groupAlive(pgid));
+  if (pgids.length === 0 || gone()) return;
+  signal('SIGTERM');
+  if (await waitUntil(gone, graceMs)) return;
+  signal('SIGKILL');
+  await waitUntil(gone, 2_000);
+}
+
+/** Polls `done` until it is true (→ true) or the deadline passes (→ false). */
+export async function waitUntil(done: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (done()) return true;
+    if (Date.now() >= deadline) return false;
+    await delay(intervalMs);
+  }
+}

@@ -1,0 +1,208 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveAgent, resolveConfig } from '../src/config/resolve.js';
+import { UserError } from '../src/errors.js';
+import { findRepo, resolveBase } from '../src/git/repo.js';
+import { HeadlessDriver } from '../src/mux/none.js';
+import { buildPlan, type Plan } from '../src/plan.js';
+import { renderLauncher } from '../src/render/launcher.js';
+import { waitFor } from './support/wait.js';
+
+const FAKE_AGENT = fileURLToPath(new URL('./fixtures/bin/fake-agent', import.meta.url));
+const PROMPT = `-leading dash 'single' "double" $(touch x) \`touch y\` $HOME;\n\ttab ünïcødé 🚀 \\ end\n`;
+const HOSTILE_REPO = `my repo 'q' "d" $HOME`;
+
+const driver = new HeadlessDriver();
+let tmp: string;
+let records: string;
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+interface FixtureOptions {
+  agents: number;
+  env?: Record<string, string>;
+  repoName?: string;
+  stagger?: number;
+}
+
+/** A real repo, one worktree per candidate, launchers and the prompt file written: what `up` does. */
+async function fixture(options: FixtureOptions): Promise<Plan> {
+  const root = join(tmp, options.repoName ?? 'repo');
+  mkdirSync(root);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'commit', '-q', '--allow-empty', '-m', 'init');
+  const repo = await findRepo(root);
+  const base = await resolveBase(repo, 'HEAD');
+  const config = {
+    ...resolveConfig({ env: { FAKE_AGENT_LOG_DIR: records, ...options.env }, stagger: options.stagger }),
+    agents: [resolveAgent({ name: 'fake', command: FAKE_AGENT, resume: ['--continue'] })],
+  };
+  const flags = { agents: options.agents };
+  const plan = buildPlan({ config, task: 'feat', repo, base, mux: 'none', prompt: PROMPT, flags });
+  mkdirSync(plan.paths.launchDir, { recursive: true });
+  writeFileSync(plan.paths.promptFile, PROMPT);
+  for (const candidate of plan.candidates) {
+    git(root, 'worktree', 'add', '-q', '-b', candidate.branch, candidate.worktree, base.commit);
+    writeFileSync(candidate.launcher, renderLauncher(plan, candidate));
+  }
+  return plan;
+}
+
+interface AgentRecord {
+  argv: string[];
+  cwd: string;
+  prompt: string | null;
+  resumed: boolean;
+  pid: number;
+  env: Record<string, string>;
+}
+
+function readRecords(): AgentRecord[] {
+  if (!existsSync(records)) return [];
+  return readdirSync(records)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => JSON.parse(readFileSync(join(records, file), 'utf8')) as AgentRecord)
+    .sort((a, b) => Number(a.env.PARALLEL_INDEX) - Number(b.env.PARALLEL_INDEX));
+}
+
+const recordsOf = (count: number) => waitFor(() => readRecords().length >= count && readRecords());
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/\) [ZX] /.test(stat);
+}
+
+const pidFile = (plan: Plan, n: number) => join(plan.paths.runDir, `${n}.pid`);
+
+beforeEach(() => {
+  tmp = realpathSync(mkdtempSync(join(tmpdir(), 'gp-none-')));
+  records = join(tmp, 'records');
+});
+
+afterEach(() => {
+  for (const record of readRecords()) if (running(record.pid)) process.kill(record.pid, 'SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('HeadlessDriver', () => {
+  it('starts detached launchers, passes the prompt byte-exact, and killSession stops them', async () => {
+    const plan = await fixture({ agents: 2, env: { FAKE_AGENT_STAY: '1' }, repoName: HOSTILE_REPO });
+    expect(await driver.inspect(plan)).toBeNull();
+    await driver.createSession(plan, plan.candidates);
+    // createSession returns once each launcher has written its pid.
+    const pids = plan.candidates.map((c) => Number(readFileSync(pidFile(plan, c.index), 'utf8')));
+    const state = await driver.inspect(plan);
+    expect(state).toEqual({
+      name: plan.session,
+      panes: pids.map((pid, i) => ({ index: i + 1, id: String(pid), alive: true })),
+    });
+
+    const seen = await recordsOf(2);
+    for (const [i, record] of seen.entries()) {
+      expect(record.prompt).toBe(PROMPT);
+      expect(record.argv.slice(-2)).toEqual(['--', PROMPT]);
+      expect(record.cwd).toBe(plan.candidates[i]!.worktree);
+      expect(existsSync(join(record.cwd, 'x'))).toBe(false);
+    }
+    await waitFor(() =>
+      readFileSync(join(plan.paths.logDir, '1.log'), 'utf8').includes('fake-agent 1: done'),
+    );
+
+    await driver.killSession(plan);
+    expect([...pids, ...seen.map((r) => r.pid)].filter(running)).toEqual([]);
+    expect(await driver.inspect(plan)).toBeNull();
+    await driver.killSession(plan);
+  });
+
+  it('reports finished agents as dead panes with their exit code', async () => {
+    const plan = await fixture({ agents: 2, env: { FAKE_AGENT_EXIT: '3' } });
+    await driver.createSession(plan, plan.candidates);
+    const state = await waitFor(async () => {
+      const s = await driver.inspect(plan);
+      return s?.panes.every((pane) => !pane.alive) && s;
+    });
+    expect(state.panes.map((p) => [p.index, p.alive, p.exitCode])).toEqual([
+      [1, false, 3],
+      [2, false, 3],
+    ]);
+  });
+
+  it('a killed agent is missing; addPane starts it again and it resumes', async () => {
+    const plan = await fixture({ agents: 2, env: { FAKE_AGENT_STAY: '1' } });
+    await driver.createSession(plan, plan.candidates);
+    await recordsOf(2);
+    const launcher = Number(readFileSync(pidFile(plan, 2), 'utf8'));
+    process.kill(-launcher, 'SIGKILL'); // no exit file is written: like a reboot
+    await waitFor(async () => (await driver.inspect(plan))?.panes.map((p) => p.index).join() === '1');
+
+    await driver.addPane(plan, plan.candidates[1]!);
+    const resumed = await waitFor(() => readRecords().find((r) => r.resumed && r.env.PARALLEL_INDEX === '2'));
+    expect(resumed.argv).toContain('--continue');
+    expect(resumed.prompt).toBeNull();
+    expect((await driver.inspect(plan))?.panes.map((p) => [p.index, p.alive])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    await driver.killSession(plan);
+  });
+
+  it('does not take a reused pid for a running launcher', async () => {
+    const plan = await fixture({ agents: 1 });
+    mkdirSync(plan.paths.runDir, { recursive: true });
+    writeFileSync(pidFile(plan, 1), `${process.pid}\n`); // alive, but not the launcher
+    expect(await driver.inspect(plan)).toEqual({ name: plan.session, panes: [] });
+    writeFileSync(join(plan.paths.runDir, '1.exit'), '0\n');
+    expect((await driver.inspect(plan))?.panes).toEqual([
+      { index: 1, id: String(process.pid), alive: false, exitCode: 0 },
+    ]);
+  });
+
+  it('honours the stagger between starts', async () => {
+    const plan = await fixture({ agents: 2, stagger: 300, env: { FAKE_AGENT_EDIT: 'none' } });
+    const started = Date.now();
+    await driver.createSession(plan, plan.candidates);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('fails with the log path when a launcher ends before starting the agent', async () => {
+    const plan = await fixture({ agents: 1 });
+    rmSync(plan.candidates[0]!.worktree, { recursive: true });
+    const log = join(plan.paths.logDir, '1.log');
+    await expect(driver.createSession(plan, plan.candidates)).rejects.toThrow(log);
+    expect(readFileSync(log, 'utf8')).toContain('the worktree is missing');
+  });
+
+  it('has no terminal to attach to or type into', async () => {
+    const plan = await fixture({ agents: 1 });
+    const hint = `tail -f ${plan.paths.logDir.includes(' ') ? `'${plan.paths.logDir}'` : plan.paths.logDir}/*.log`;
+    expect(driver.attachHint(plan)).toBe(hint);
+    const error = await driver.attach(plan).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).exitCode).toBe(2);
+    expect((error as UserError).message).toContain(hint);
+    const pane = { index: 1, id: '1', alive: true };
+    await expect(driver.sendText(plan, pane, 'hi')).rejects.toThrow(/no terminal to type into/);
+  });
+});

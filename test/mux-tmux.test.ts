@@ -1,0 +1,252 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveAgent, resolveConfig } from '../src/config/resolve.js';
+import { UserError } from '../src/errors.js';
+import { findRepo, resolveBase } from '../src/git/repo.js';
+import { TmuxDriver } from '../src/mux/tmux.js';
+import { buildPlan, type Plan } from '../src/plan.js';
+import { renderLauncher } from '../src/render/launcher.js';
+import { waitFor } from './support/wait.js';
+
+const FAKE_AGENT = fileURLToPath(new URL('./fixtures/bin/fake-agent', import.meta.url));
+const PROMPT = `-leading dash 'single' "double" $(touch x) \`touch y\` $HOME;\n\ttab ünïcødé 🚀 \\ #{pane_id} end;\n`;
+/** Spaces, quotes, `$`, and tmux format syntax (tmux expands `#{…}` in -c and -n). */
+const HOSTILE_REPO = `my repo 'q' "d" $HOME #{pane_id}`;
+
+const driver = new TmuxDriver();
+let tmp: string;
+let records: string;
+const savedEnv = { TMUX: process.env.TMUX, TMUX_TMPDIR: process.env.TMUX_TMPDIR };
+
+const sh = (cwd: string, command: string, args: string[]) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const git = (cwd: string, ...args: string[]) =>
+  sh(cwd, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+const tmux = (...args: string[]) => sh(tmp, 'tmux', args).trim();
+
+interface FixtureOptions {
+  agents: number;
+  env?: Record<string, string>;
+  layout?: string;
+  repoName?: string;
+}
+
+/** A real repo, one worktree per candidate, launchers and the prompt file written: what `up` does. */
+async function fixture(options: FixtureOptions): Promise<Plan> {
+  const root = join(tmp, options.repoName ?? 'repo');
+  mkdirSync(root);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'commit', '-q', '--allow-empty', '-m', 'init');
+  const repo = await findRepo(root);
+  const base = await resolveBase(repo, 'HEAD');
+  const config = {
+    ...resolveConfig({ env: { FAKE_AGENT_LOG_DIR: records, ...options.env } }),
+    agents: [resolveAgent({ name: 'fake', command: FAKE_AGENT, resume: ['--continue'] })],
+  };
+  const flags = { agents: options.agents, layout: options.layout };
+  const plan = buildPlan({ config, task: 'feat', repo, base, mux: 'tmux', prompt: PROMPT, flags });
+  mkdirSync(plan.paths.launchDir, { recursive: true });
+  writeFileSync(plan.paths.promptFile, PROMPT);
+  for (const candidate of plan.candidates) {
+    git(root, 'worktree', 'add', '-q', '-b', candidate.branch, candidate.worktree, base.commit);
+    writeFileSync(candidate.launcher, renderLauncher(plan, candidate));
+  }
+  return plan;
+}
+
+interface AgentRecord {
+  argv: string[];
+  cwd: string;
+  prompt: string | null;
+  resumed: boolean;
+  pid: number;
+  env: Record<string, string>;
+}
+
+function readRecords(): AgentRecord[] {
+  if (!existsSync(records)) return [];
+  return readdirSync(records)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => JSON.parse(readFileSync(join(records, file), 'utf8')) as AgentRecord)
+    .sort((a, b) => Number(a.env.PARALLEL_INDEX) - Number(b.env.PARALLEL_INDEX));
+}
+
+const recordsOf = (count: number) => waitFor(() => readRecords().length >= count && readRecords());
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/\) [ZX] /.test(stat);
+}
+
+const indexes = async (plan: Plan) =>
+  ((await driver.inspect(plan))?.panes ?? []).map((pane) => pane.index).sort();
+
+beforeEach(() => {
+  tmp = realpathSync(mkdtempSync(join(tmpdir(), 'gp-tmux-')));
+  records = join(tmp, 'records');
+  mkdirSync(join(tmp, 's'));
+  process.env.TMUX_TMPDIR = join(tmp, 's');
+  delete process.env.TMUX;
+});
+
+afterEach(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server
+  }
+  for (const record of readRecords()) if (running(record.pid)) process.kill(record.pid, 'SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+describe('TmuxDriver', () => {
+  it('creates one pane per candidate, found by @parallel_index, and passes the prompt byte-exact', async () => {
+    const plan = await fixture({ agents: 3, env: { FAKE_AGENT_STAY: '1' }, repoName: HOSTILE_REPO });
+    expect(await driver.inspect(plan)).toBeNull();
+    await driver.createSession(plan, plan.candidates);
+
+    const seen = await recordsOf(3);
+    for (const [i, record] of seen.entries()) {
+      const candidate = plan.candidates[i]!;
+      expect(record.prompt).toBe(PROMPT);
+      expect(record.argv.slice(-2)).toEqual(['--', PROMPT]);
+      expect(record.cwd).toBe(candidate.worktree);
+      expect(existsSync(join(candidate.worktree, 'x'))).toBe(false);
+    }
+    const state = await driver.inspect(plan);
+    expect(state?.name).toBe(plan.session);
+    expect(state?.panes.map((p) => [p.index, p.alive])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    const panes = tmux(
+      'list-panes',
+      '-s',
+      '-t',
+      `=${plan.session}`,
+      '-F',
+      '#{pane_title}|#{pane_start_path}',
+    );
+    expect(panes.split('\n')).toEqual(plan.candidates.map((c) => `${c.paneName}|${c.worktree}`));
+    expect(tmux('show-options', '-w', '-v', '-t', `=${plan.session}:`, 'allow-rename')).toBe('off');
+    expect(tmux('list-windows', '-t', `=${plan.session}`, '-F', '#{window_name}')).toBe('feat');
+  });
+
+  it('keeps a dead pane with the exit code, even for a launcher that fails at once', async () => {
+    const plan = await fixture({ agents: 2, env: { FAKE_AGENT_EXIT: '3' } });
+    rmSync(plan.candidates[1]!.worktree, { recursive: true }); // its launcher exits 1 before anything
+    await driver.createSession(plan, plan.candidates);
+    const state = await waitFor(async () => {
+      const s = await driver.inspect(plan);
+      return s?.panes.every((pane) => !pane.alive) && s;
+    });
+    expect(state.panes.map((p) => [p.index, p.exitCode])).toEqual([
+      [1, 3],
+      [2, 1],
+    ]);
+  });
+
+  it('reports an agent killed by a signal as 128 + signal', async () => {
+    const plan = await fixture({ agents: 1, env: { FAKE_AGENT_STAY: '1' } });
+    await driver.createSession(plan, plan.candidates);
+    await recordsOf(1);
+    const launcher = Number(tmux('list-panes', '-t', `=${plan.session}:`, '-F', '#{pane_pid}'));
+    process.kill(-launcher, 'SIGTERM');
+    const state = await waitFor(async () => {
+      const s = await driver.inspect(plan);
+      return s?.panes[0]?.alive === false && s;
+    });
+    expect(state.panes[0]!.exitCode).toBe(143);
+  });
+
+  it('brings a killed pane back with addPane, and the agent resumes', async () => {
+    const plan = await fixture({ agents: 2, env: { FAKE_AGENT_STAY: '1' } });
+    await driver.createSession(plan, plan.candidates);
+    const [, second] = await recordsOf(2);
+    const pane = (await driver.inspect(plan))!.panes.find((p) => p.index === 2)!;
+    tmux('kill-pane', '-t', pane.id);
+    await waitFor(async () => (await indexes(plan)).join() === '1');
+    await waitFor(() => !running(second!.pid));
+
+    await driver.addPane(plan, plan.candidates[1]!);
+    const resumed = await waitFor(() => readRecords().find((r) => r.resumed && r.env.PARALLEL_INDEX === '2'));
+    expect(resumed.argv).toContain('--continue');
+    expect(resumed.prompt).toBeNull();
+    expect(await indexes(plan)).toEqual([1, 2]);
+    expect(tmux('list-windows', '-t', `=${plan.session}`, '-F', '#{window_panes}')).toBe('2');
+  });
+
+  it('killSession stops every agent, and succeeds when there is no session', async () => {
+    const plan = await fixture({ agents: 2, env: { FAKE_AGENT_STAY: '1' } });
+    await driver.createSession(plan, plan.candidates);
+    const pids = (await recordsOf(2)).map((r) => r.pid);
+    await driver.killSession(plan);
+    expect(await driver.inspect(plan)).toBeNull();
+    await waitFor(() => pids.every((pid) => !running(pid)), { message: 'agents gone' });
+    await driver.killSession(plan);
+  });
+
+  it('tabs: one window per candidate; addPane opens a new window', async () => {
+    const plan = await fixture({ agents: 2, layout: 'tabs', env: { FAKE_AGENT_STAY: '1' } });
+    await driver.createSession(plan, plan.candidates);
+    const names = () => tmux('list-windows', '-t', `=${plan.session}`, '-F', '#{window_name}').split('\n');
+    expect(names()).toEqual(['#1 fake', '#2 fake']);
+    await recordsOf(2);
+    const pane = (await driver.inspect(plan))!.panes.find((p) => p.index === 1)!;
+    tmux('kill-pane', '-t', pane.id);
+    await driver.addPane(plan, plan.candidates[0]!);
+    expect(names().sort()).toEqual(['#1 fake', '#2 fake']);
+    expect(await indexes(plan)).toEqual([1, 2]);
+  });
+
+  it('stacked fits many panes in one window', async () => {
+    const plan = await fixture({ agents: 6, layout: 'stacked', env: { FAKE_AGENT_EDIT: 'none' } });
+    await driver.createSession(plan, plan.candidates);
+    expect(await indexes(plan)).toEqual([1, 2, 3, 4, 5, 6]);
+    const widths = tmux('list-panes', '-t', `=${plan.session}:`, '-F', '#{pane_width}').split('\n');
+    expect(new Set(widths)).toEqual(new Set(['200']));
+  });
+
+  it('sendText types into the pane', async () => {
+    const plan = await fixture({ agents: 1, env: { FAKE_AGENT_STAY: '1' } });
+    await driver.createSession(plan, plan.candidates);
+    await recordsOf(1);
+    const pane = (await driver.inspect(plan))!.panes[0]!;
+    const text = `-n 'hi' "there" $(nope) #{pane_id};`;
+    await driver.sendText(plan, pane, text);
+    await waitFor(() => tmux('capture-pane', '-p', '-t', pane.id).includes(text), { message: 'typed text' });
+    // One tmux command may not exceed ~16 KB ("command too long"): long text goes in pieces.
+    await driver.sendText(plan, pane, 'a'.repeat(20_000));
+  });
+
+  it('attach needs a terminal; attachHint names the tmux socket directory', async () => {
+    const plan = await fixture({ agents: 1 });
+    const error = await driver.attach(plan).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toContain(`tmux attach -t ${plan.session}`);
+    expect(driver.attachHint(plan)).toBe(`TMUX_TMPDIR=${tmp}/s tmux attach -t ${plan.session}`);
+  });
+});
