@@ -28,6 +28,7 @@ const HOSTILE_REPO = `my repo 'q' "d" $HOME`;
 const driver = new HeadlessDriver();
 let tmp: string;
 let records: string;
+let plans: Plan[] = [];
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
@@ -62,6 +63,7 @@ async function fixture(options: FixtureOptions): Promise<Plan> {
     git(root, 'worktree', 'add', '-q', '-b', candidate.branch, candidate.worktree, base.commit);
     writeFileSync(candidate.launcher, renderLauncher(plan, candidate));
   }
+  plans.push(plan);
   return plan;
 }
 
@@ -97,11 +99,14 @@ function running(pid: number): boolean {
 const pidFile = (plan: Plan, n: number) => join(plan.paths.runDir, `${n}.pid`);
 
 beforeEach(() => {
+  plans = [];
   tmp = realpathSync(mkdtempSync(join(tmpdir(), 'gp-none-')));
   records = join(tmp, 'records');
 });
 
-afterEach(() => {
+afterEach(async () => {
+  // Stop launchers whose agent has not recorded itself yet, or it would recreate `records`.
+  for (const plan of plans) await driver.killSession(plan);
   for (const record of readRecords()) if (running(record.pid)) process.kill(record.pid, 'SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
 });
