@@ -211,4 +211,3 @@ Examples:
 
   return program;
 }
-

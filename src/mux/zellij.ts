@@ -54,7 +54,9 @@ export class ZellijDriver implements MuxDriver {
       { cwd: plan.repo.root },
     );
     if (result.exitCode !== 0) {
-      throw new UserError(`zellij could not create session ${plan.session}: ${result.stderr.trim() || result.stdout.trim()} (layout: ${plan.paths.layoutFile}).`);
+      throw new UserError(
+        `zellij could not create session ${plan.session}: ${result.stderr.trim() || result.stdout.trim()} (layout: ${plan.paths.layoutFile}).`,
+      );
     }
     // attach -b returns before the server has applied the layout.
     await waitFor(async () => {
@@ -64,13 +66,29 @@ export class ZellijDriver implements MuxDriver {
   }
 
   async addPane(plan: Plan, candidate: Candidate): Promise<void> {
-    const cwd = candidate.worktree.includes('$') || candidate.worktree.startsWith('~') ? [] : ['--cwd', candidate.worktree];
+    const cwd =
+      candidate.worktree.includes('$') || candidate.worktree.startsWith('~')
+        ? []
+        : ['--cwd', candidate.worktree];
     const result = await zellij(
-      ['--session', plan.session, 'action', 'new-pane', ...cwd, '--name', candidate.paneName, '--', 'bash', candidate.launcher],
+      [
+        '--session',
+        plan.session,
+        'action',
+        'new-pane',
+        ...cwd,
+        '--name',
+        candidate.paneName,
+        '--',
+        'bash',
+        candidate.launcher,
+      ],
       { cwd: plan.repo.root },
     );
     if (result.exitCode !== 0) {
-      throw new UserError(`zellij could not add the pane of candidate ${candidate.index}: ${result.stderr.trim() || result.stdout.trim()}`);
+      throw new UserError(
+        `zellij could not add the pane of candidate ${candidate.index}: ${result.stderr.trim() || result.stdout.trim()}`,
+      );
     }
   }
 
@@ -91,9 +109,12 @@ export class ZellijDriver implements MuxDriver {
   async sendText(plan: Plan, pane: PaneState, text: string): Promise<void> {
     const target = ['--session', plan.session, 'action'];
     const typed = await zellij([...target, 'write-chars', '--pane-id', pane.id, text]);
-    const entered = typed.exitCode === 0 ? await zellij([...target, 'send-keys', '--pane-id', pane.id, 'Enter']) : typed;
+    const entered =
+      typed.exitCode === 0 ? await zellij([...target, 'send-keys', '--pane-id', pane.id, 'Enter']) : typed;
     if (entered.exitCode !== 0) {
-      throw new UserError(`zellij could not type into pane ${pane.id}: ${entered.stderr.trim() || entered.stdout.trim()}`);
+      throw new UserError(
+        `zellij could not type into pane ${pane.id}: ${entered.stderr.trim() || entered.stdout.trim()}`,
+      );
     }
   }
 
@@ -126,7 +147,12 @@ interface Result {
 
 function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn('zellij', args, { cwd: options.cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('zellij', args, {
+      cwd: options.cwd,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -135,7 +161,11 @@ function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result>
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {}
-      reject(new UserError(`\`zellij ${args.slice(0, 4).join(' ')}\` did not answer within ${TIMEOUT_MS / 1000} s (its client retries forever when the server is stuck). Check \`zellij list-sessions\`, or kill the session with \`zellij kill-session NAME\` and run again.`));
+      reject(
+        new UserError(
+          `\`zellij ${args.slice(0, 4).join(' ')}\` did not answer within ${TIMEOUT_MS / 1000} s (its client retries forever when the server is stuck). Check \`zellij list-sessions\`, or kill the session with \`zellij kill-session NAME\` and run again.`,
+        ),
+      );
     }, TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -154,5 +184,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
     if (await check()) return;
     await new Promise((r) => setTimeout(r, delay));
   }
-  throw new UserError(`Timed out after ${timeoutMs / 1000} s waiting for ${what}. See \`zellij list-sessions\`; \`parallel up\` again repairs what is missing.`);
+  throw new UserError(
+    `Timed out after ${timeoutMs / 1000} s waiting for ${what}. See \`zellij list-sessions\`; \`parallel up\` again repairs what is missing.`,
+  );
 }
