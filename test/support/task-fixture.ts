@@ -128,9 +128,21 @@ export async function upTask(
   task: string,
   agents: number,
   env: NodeJS.ProcessEnv = {},
+  extraArgs: string[] = [],
 ): Promise<void> {
   const result = await fx.cli(
-    ['up', task, '--agents', String(agents), '--mux', 'none', '--no-attach', '--prompt', 'do it'],
+    [
+      'up',
+      task,
+      '--agents',
+      String(agents),
+      '--mux',
+      'none',
+      '--no-attach',
+      '--prompt',
+      'do it',
+      ...extraArgs,
+    ],
     env,
   );
   if (result.exitCode !== 0) throw new Error(`parallel up failed: ${result.stderr}`);
