@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<number> {
 function report(error: unknown, verbose: boolean): number {
   const commander = error as { code?: string; exitCode?: number };
   if (typeof commander.code === 'string' && commander.code.startsWith('commander.')) {
-    return commander.exitCode ?? 2;
+    return commander.exitCode === 0 ? 0 : 2;
   }
   if (isUserError(error)) {
     info(`${pc.red('error:')} ${error.message}`);
