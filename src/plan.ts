@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PRESET_NAMES, type PresetName } from './config/presets.js';
 import { type Multiplexer, type ResolvedAgent, type ResolvedConfig, resolveAgent } from './config/resolve.js';
@@ -51,6 +52,8 @@ export interface PlanInput {
   mux: Multiplexer;
   prompt: string | undefined;
   flags: PlanFlags;
+  /** For `~/` in worktrees.dir; defaults to the user's home. */
+  home?: string;
 }
 
 /** Config + task + flags → the desired state. Pure: no I/O. */
@@ -63,7 +66,11 @@ export function buildPlan(input: PlanInput): Plan {
   const candidates = agents.map((agent, i): Candidate => {
     const n = i + 1;
     const vars = { repo: repo.name, task, n: String(n), agent: agent.name };
-    const worktree = resolve(repo.root, expand(config.worktrees.dir, vars, `${configLabel}: worktrees.dir`));
+    const dir = expand(config.worktrees.dir, vars, `${configLabel}: worktrees.dir`);
+    const worktree = resolve(
+      repo.root,
+      dir.startsWith('~/') ? join(input.home ?? homedir(), dir.slice(2)) : dir,
+    );
     const branch = expand(config.worktrees.branch, vars, `${configLabel}: worktrees.branch`);
     const port = portBase + n;
     return {
@@ -84,6 +91,7 @@ export function buildPlan(input: PlanInput): Plan {
       },
     };
   });
+  assertPromptFitsArgv(input.prompt, candidates, input.mux);
   assertDistinct(candidates, 'worktree', `${configLabel}: worktrees.dir`);
   assertDistinct(candidates, 'branch', `${configLabel}: worktrees.branch`);
   return {
@@ -167,4 +175,22 @@ export function sessionName(raw: string): string {
 
 function hashNumber(text: string): number {
   return createHash('sha1').update(text).digest().readUInt32BE(0);
+}
+
+/** Linux refuses one argv string over 128 KiB (MAX_ARG_STRLEN): such prompts must go on stdin. */
+const MAX_ARG_BYTES = 128 * 1024 - 1;
+
+function assertPromptFitsArgv(prompt: string | undefined, candidates: Candidate[], mux: Multiplexer): void {
+  if (prompt === undefined) return;
+  const bytes = Buffer.byteLength(prompt);
+  for (const { agent } of candidates) {
+    const mode = (mux === 'none' ? agent.headless : agent.interactive).prompt;
+    const extra = typeof mode === 'object' ? mode.flag.length + 1 : 0;
+    if ((mode === 'arg' || typeof mode === 'object') && bytes + extra > MAX_ARG_BYTES) {
+      throw new UserError(
+        `The prompt is ${bytes} bytes, more than the 128 KiB the system allows in one argument, and agent "${agent.name}" takes it as an argument. Shorten it (point the agent at a file instead), or give the agent \`prompt: 'stdin'\` in the config if its CLI reads the prompt from stdin.`,
+        { exitCode: 2 },
+      );
+    }
+  }
 }

@@ -19,6 +19,8 @@ export async function render(task: string, options: RenderOptions): Promise<void
       promptFile: join(dir, 'prompt.txt'),
       layoutFile: join(dir, 'layout.kdl'),
       launchDir: join(dir, 'launch'),
+      runDir: join(dir, 'run'),
+      logDir: join(dir, 'logs'),
     };
     for (const c of plan.candidates) c.launcher = join(plan.paths.launchDir, `${c.index}.sh`);
   }

@@ -35,7 +35,7 @@ async function readTemplate(plan: Plan): Promise<string | undefined> {
   const looksLikePath = plan.layout.includes('/') || plan.layout.endsWith('.kdl');
   if (!looksLikePath) {
     throw new UserError(
-      `Unknown layout "${plan.layout}". Use one of ${BUILTIN_LAYOUTS.join(', ')}, or the path of a KDL template file (ending in .kdl).`,
+      `Unknown layout "${plan.layout}" (from --layout or \`layout\` in ${plan.configFile ?? 'the config'}). Use one of ${BUILTIN_LAYOUTS.join(', ')}, or the path of a KDL template file (ending in .kdl).`,
       { exitCode: 2 },
     );
   }
