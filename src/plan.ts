@@ -5,7 +5,7 @@ import { PRESET_NAMES, type PresetName } from './config/presets.js';
 import { type Multiplexer, type ResolvedAgent, type ResolvedConfig, resolveAgent } from './config/resolve.js';
 import { UserError } from './errors.js';
 import type { BaseCommit, Repo } from './git/repo.js';
-import { statePaths, type StatePaths } from './state-paths.js';
+import { type StatePaths, statePaths } from './state-paths.js';
 
 export interface PlanFlags {
   agents?: number;

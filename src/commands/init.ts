@@ -1,9 +1,9 @@
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CONFIG_FILES } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
 import { out } from '../output.js';
-import { CONFIG_FILES } from '../config/load.js';
 
 export const CONFIG_TEMPLATE = `import { defineConfig } from 'git-parallel';
 

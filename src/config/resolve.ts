@@ -1,4 +1,4 @@
-import { PRESETS, type AgentInvocation, type PresetName } from './presets.js';
+import { type AgentInvocation, PRESETS, type PresetName } from './presets.js';
 import type { AgentConfig, UserConfig } from './schema.js';
 
 export type Multiplexer = 'zellij' | 'tmux' | 'none';

@@ -56,7 +56,7 @@ export function quote(text: string): string {
   return `${out}"`;
 }
 
-const BARE = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
+const BARE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 function identifier(name: string): string {
   return BARE.test(name) && !['true', 'false', 'null'].includes(name) ? name : quote(name);
 }
