@@ -1,5 +1,159 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { type CleanDecision, type CleanFacts, planClean } from '../clean.js';
+import {
+  labelOf,
+  loadRecordedTask,
+  type RecordedTask,
+  recordedPlan,
+  worktreeExists,
+} from '../compare/task.js';
 import { UserError } from '../errors.js';
+import { createArchive } from '../git/archive.js';
+import { countCommits, resolveCommit, worktreeStatus } from '../git/diff.js';
+import { git } from '../git/run.js';
+import { listWorktrees } from '../git/worktrees.js';
+import { lockTask } from '../lock.js';
+import { loadDriver } from '../mux/index.js';
+import { info, pc } from '../output.js';
+import { writeState } from '../state.js';
 
-export async function down(..._args: unknown[]): Promise<void> {
-  throw new UserError('`parallel down` is not available in this build yet.');
+export interface DownOptions {
+  clean?: boolean;
+  force?: boolean;
+}
+
+/**
+ * Stops the session and the agents; keeps worktrees and branches. --clean removes candidates
+ * with no unique work; --clean --force archives everything first, then removes it all.
+ */
+export async function down(task: string, options: DownOptions = {}): Promise<void> {
+  if (options.force && !options.clean) {
+    throw new UserError('--force only works together with --clean: `parallel down <task> --clean --force`.', {
+      exitCode: 2,
+    });
+  }
+  const rt = await loadRecordedTask(task);
+  const plan = recordedPlan(rt);
+  const unlock = await lockTask(plan);
+  let removeStateDir = false;
+  try {
+    const driver = await loadDriver(rt.state.mux);
+    await driver.killSession(plan);
+    if (!options.clean) {
+      info(
+        `${pc.green('✔')} Stopped the ${rt.state.mux} session ${rt.state.session} and its agents. Worktrees and branches are kept (${rt.candidates.map((c) => c.branch).join(', ')}); \`parallel up ${task}\` resumes, \`parallel down ${task} --clean\` removes the ones with no unique work.`,
+      );
+      return;
+    }
+    const baseName = rt.state.base.branch ?? rt.state.base.commit.slice(0, 12);
+    const facts = await gatherCleanFacts(rt);
+    const cleanPlan = planClean(facts, { force: !!options.force, baseName });
+    if (cleanPlan.archive) {
+      const { dir } = await createArchive({
+        commonDir: rt.repo.commonDir,
+        repoRoot: rt.repo.root,
+        task,
+        base: rt.state.base,
+        stateDir: rt.plan.paths.dir,
+        candidates: cleanPlan.remove.map((d) => ({
+          facts: d.facts,
+          record: rt.candidates.find((c) => c.index === d.facts.index)! as Record<string, unknown>,
+        })),
+      }).catch((error: unknown) => {
+        throw new UserError(
+          `Archiving failed, so nothing was removed: ${(error as Error).message}. Fix the cause and run again.`,
+          { cause: error },
+        );
+      });
+      info(`Archived ${cleanPlan.remove.length} candidate(s) to ${dir} (bundle verified).`);
+    }
+    const failures: string[] = [];
+    const removed: CleanDecision[] = [];
+    for (const decision of cleanPlan.remove) {
+      const failure = await removeCandidate(rt.repo.root, decision.facts, !!options.force);
+      if (failure) failures.push(`#${decision.facts.index} ${failure}`);
+      else removed.push(decision);
+    }
+    await git(rt.repo.root, ['worktree', 'prune']);
+    const gone = new Set(removed.map((d) => d.facts.index));
+    const remaining = rt.candidates.filter((c) => !gone.has(c.index));
+    if (remaining.length) await writeState(rt.plan.paths.stateFile, { ...rt.state, candidates: remaining });
+    else removeStateDir = true;
+    info(summary(task, removed, cleanPlan.keep, !!options.force));
+    if (failures.length) {
+      throw new UserError(`Some candidates could not be removed: ${failures.join('; ')}.`);
+    }
+  } finally {
+    await unlock();
+    if (removeStateDir) await rm(rt.plan.paths.dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads what --clean needs to decide, for every recorded candidate. */
+async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
+  const root = rt.repo.root;
+  const { base } = rt.state;
+  const target = (base.branch && (await resolveCommit(root, `refs/heads/${base.branch}`))) || base.commit;
+  const worktrees = await listWorktrees(root);
+  return Promise.all(
+    rt.candidates.map(async (c): Promise<CleanFacts> => {
+      const exists = worktreeExists(c.worktree);
+      const entry = worktrees.find((w) => samePath(w.path, c.worktree));
+      const status = exists ? await worktreeStatus(c.worktree) : { uncommitted: [], untracked: [] };
+      const head = (await resolveCommit(root, `refs/heads/${c.branch}`)) ?? null;
+      return {
+        index: c.index,
+        label: labelOf(rt.state.task, c),
+        branch: c.branch,
+        worktree: c.worktree,
+        worktreeExists: exists,
+        head,
+        worktreeBranch: entry?.branch,
+        worktreeHead: entry?.head,
+        uncommitted: status.uncommitted,
+        untracked: status.untracked,
+        unmergedCommits: head ? await countCommits(root, target, head) : 0,
+      };
+    }),
+  );
+}
+
+/** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */
+async function removeCandidate(root: string, f: CleanFacts, force: boolean): Promise<string | undefined> {
+  if (f.worktreeExists) {
+    const result = await git(root, ['worktree', 'remove', ...(force ? ['--force'] : []), f.worktree]);
+    if (result.exitCode !== 0) return `worktree ${f.worktree}: ${result.stderr.trim()}`;
+  }
+  if (f.head) {
+    await git(root, ['worktree', 'prune']);
+    const result = await git(root, ['update-ref', '-d', `refs/heads/${f.branch}`, f.head]);
+    if (result.exitCode !== 0) return `branch ${f.branch}: ${result.stderr.trim()}`;
+  }
+  return undefined;
+}
+
+function summary(task: string, removed: CleanDecision[], kept: CleanDecision[], force: boolean): string {
+  const line = (d: CleanDecision) =>
+    `  #${d.facts.index} ${d.facts.branch.padEnd(16)} ${d.reasons.join(', ')}${pc.dim(`  ${d.facts.worktree}`)}`;
+  const lines = [
+    removed.length
+      ? `${pc.green('✔')} Removed ${removed.length} candidate(s) (worktree and branch):`
+      : 'Removed no candidate.',
+    ...removed.map(line),
+  ];
+  if (kept.length) {
+    lines.push(`Kept ${kept.length} candidate(s) that hold unique work:`, ...kept.map(line));
+    lines.push(
+      `  Pick one (\`parallel pick ${task} <n>\`), or remove them anyway with \`parallel down ${task} --clean --force\` (archived first).`,
+    );
+  }
+  if (force && removed.length) lines.push(`  Undo: \`parallel restore ${task}\`.`);
+  return lines.join('\n');
+}
+
+function samePath(a: string, b: string): boolean {
+  if (a === b) return true;
+  const real = (p: string) => (existsSync(p) ? realpathSync.native(p) : p);
+  return real(a) === real(b);
 }

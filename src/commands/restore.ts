@@ -1,5 +1,168 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RecordedCandidate } from '../compare/task.js';
 import { UserError } from '../errors.js';
+import { type ArchiveManifest, latestArchive, verifyArchive } from '../git/archive.js';
+import { resolveCommit } from '../git/diff.js';
+import { findRepo } from '../git/repo.js';
+import { git, gitOk } from '../git/run.js';
+import { listWorktrees } from '../git/worktrees.js';
+import { info, pc } from '../output.js';
+import { readState, type TaskState, writeState } from '../state.js';
+import { archiveDir, statePaths } from '../state-paths.js';
+import { assertValidTaskName } from '../task.js';
 
-export async function restore(..._args: unknown[]): Promise<void> {
-  throw new UserError('`parallel restore` is not available in this build yet.');
+/**
+ * Brings back the newest archive of `down --clean --force`: branches at their exact commits,
+ * worktrees with their staged, unstaged and untracked files, and the task's state. Checks
+ * everything first and overwrites nothing.
+ */
+export async function restore(task: string): Promise<void> {
+  assertValidTaskName(task);
+  const repo = await findRepo(process.cwd());
+  const found = await latestArchive(repo.commonDir, task);
+  if (!found) {
+    throw new UserError(
+      `There is no archive of task "${task}" in ${archiveDir(repo.commonDir)}; only \`parallel down ${task} --clean --force\` makes one, so there is nothing to restore.`,
+    );
+  }
+  const { dir, manifest } = found;
+  const paths = statePaths(repo.commonDir, task);
+  const state = await readState(paths.stateFile);
+  const problems = await preflight(repo.root, manifest, state);
+  try {
+    await verifyArchive(repo.root, dir, manifest);
+  } catch (error) {
+    problems.push(`the archive ${dir} does not verify (${(error as Error).message})`);
+  }
+  if (problems.length) {
+    throw new UserError(
+      `Cannot restore task "${task}" from ${dir}; nothing was changed: ${problems.join('; ')}.`,
+    );
+  }
+
+  await restoreRefs(repo.root, dir, manifest);
+  for (const c of manifest.candidates) await restoreWorktree(repo.root, dir, c);
+  await restoreState(dir, paths, manifest, state);
+
+  const lines = [
+    `${pc.green('✔')} Restored ${manifest.candidates.length} candidate(s) of task ${task} from ${dir}:`,
+    ...manifest.candidates.map(
+      (c) =>
+        `  #${c.index} ${c.branch.padEnd(16)} ${c.commit ? c.commit.slice(0, 12) : '(no branch)'}  ${pc.dim(c.worktree)}`,
+    ),
+    `  The archive stays in ${dir}; delete it when you no longer need it. \`parallel up ${task}\` starts the agents again.`,
+  ];
+  info(lines.join('\n'));
+}
+
+/** Every reason the restore would overwrite something. */
+async function preflight(root: string, manifest: ArchiveManifest, state: TaskState | undefined) {
+  const problems: string[] = [];
+  const registered = await listWorktrees(root);
+  for (const c of manifest.candidates) {
+    if (c.commit && (await resolveCommit(root, `refs/heads/${c.branch}`))) {
+      problems.push(`branch ${c.branch} already exists`);
+    }
+    if (existsSync(c.worktree)) problems.push(`${c.worktree} already exists`);
+    else if (registered.some((w) => w.path === c.worktree)) {
+      problems.push(`${c.worktree} is still registered as a worktree (run \`git worktree prune\`)`);
+    }
+    if (state?.candidates.some((s) => s.index === c.index)) {
+      problems.push(`the task already has a candidate ${c.index}`);
+    }
+  }
+  return problems;
+}
+
+async function restoreRefs(root: string, dir: string, manifest: ArchiveManifest): Promise<void> {
+  const heads = manifest.bundle
+    ? new Set(
+        (await gitOk(root, ['bundle', 'list-heads', join(dir, manifest.bundle)]))
+          .split('\n')
+          .map((l) => l.split(' ')[1])
+          .filter(Boolean),
+      )
+    : new Set<string>();
+  const refspecs: string[] = [];
+  for (const c of manifest.candidates) {
+    const branchRef = `refs/heads/${c.branch}`;
+    if (c.commit && heads.has(branchRef)) refspecs.push(`${branchRef}:${branchRef}`);
+    if (c.detachedHead && heads.has(c.detachedHead.ref)) {
+      refspecs.push(`${c.detachedHead.ref}:${c.detachedHead.ref}`);
+    }
+  }
+  if (refspecs.length) {
+    await gitOk(root, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      join(dir, manifest.bundle!),
+      ...refspecs,
+    ]);
+  }
+  // Refs whose commits the base still holds were left out of the bundle: create them directly.
+  for (const c of manifest.candidates) {
+    if (c.commit && !heads.has(`refs/heads/${c.branch}`)) {
+      await gitOk(root, ['update-ref', `refs/heads/${c.branch}`, c.commit, '']);
+    }
+  }
+}
+
+async function restoreWorktree(root: string, dir: string, c: ArchiveManifest['candidates'][number]) {
+  if (c.detachedHead) {
+    await gitOk(root, ['worktree', 'add', '--quiet', '--detach', c.worktree, c.detachedHead.commit]);
+    await git(root, ['update-ref', '-d', c.detachedHead.ref]);
+  } else if (c.commit) {
+    await gitOk(root, ['worktree', 'add', '--quiet', c.worktree, c.branch]);
+  } else {
+    return;
+  }
+  if (c.staged) await gitOk(c.worktree, ['apply', '--index', '--whitespace=nowarn', join(dir, c.staged)]);
+  if (c.unstaged) await gitOk(c.worktree, ['apply', '--whitespace=nowarn', join(dir, c.unstaged)]);
+  for (const path of c.untracked) {
+    await cp(join(dir, String(c.index), 'untracked', path), join(c.worktree, path), {
+      recursive: true,
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+      errorOnExist: true,
+      force: false,
+    });
+  }
+}
+
+/** Puts the candidates back into state.json (restoring the archived state files if the task had none). */
+async function restoreState(
+  dir: string,
+  paths: ReturnType<typeof statePaths>,
+  manifest: ArchiveManifest,
+  state: TaskState | undefined,
+) {
+  const records = manifest.candidates.map((c) => c.record as RecordedCandidate);
+  if (!state && existsSync(join(dir, 'state'))) {
+    await mkdir(paths.dir, { recursive: true });
+    await cp(join(dir, 'state'), paths.dir, { recursive: true, force: false, errorOnExist: false });
+  }
+  const current = state ?? (await readState(paths.stateFile));
+  const next: TaskState = current
+    ? {
+        ...current,
+        candidates: [
+          ...current.candidates.filter((s) => !records.some((r) => r.index === s.index)),
+          ...records,
+        ].sort((a, b) => a.index - b.index),
+      }
+    : {
+        version: 1,
+        task: manifest.task,
+        createdAt: manifest.createdAt,
+        base: manifest.base,
+        session: manifest.task,
+        mux: 'none',
+        layout: 'tiled',
+        candidates: records,
+      };
+  await writeState(paths.stateFile, next);
 }

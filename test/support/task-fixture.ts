@@ -129,6 +129,7 @@ export async function upTask(
   agents: number,
   env: NodeJS.ProcessEnv = {},
   extraArgs: string[] = [],
+  waitForExit = true,
 ): Promise<void> {
   const result = await fx.cli(
     [
@@ -146,6 +147,7 @@ export async function upTask(
     env,
   );
   if (result.exitCode !== 0) throw new Error(`parallel up failed: ${result.stderr}`);
+  if (!waitForExit) return;
   const runDir = join(fx.commonDir, 'parallel', task, 'run');
   await waitFor(
     () => Array.from({ length: agents }, (_, i) => existsSync(join(runDir, `${i + 1}.exit`))).every(Boolean),

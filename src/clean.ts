@@ -1,0 +1,79 @@
+/**
+ * What `parallel down --clean` removes and why. Pure: facts in, decisions out; the command
+ * gathers the facts and performs the removals.
+ */
+
+export interface CleanFacts {
+  index: number;
+  label: string;
+  branch: string;
+  worktree: string;
+  worktreeExists: boolean;
+  /** Tip of the candidate branch, null when the branch is gone. */
+  head: string | null;
+  /** The branch the worktree has checked out (undefined: detached) and its HEAD commit. */
+  worktreeBranch?: string;
+  worktreeHead?: string;
+  uncommitted: string[];
+  untracked: string[];
+  /** Commits on the branch that the base (base branch tip, or base commit) does not contain. */
+  unmergedCommits: number;
+}
+
+export interface CleanDecision {
+  facts: CleanFacts;
+  /** Why it is removed (without --force: it holds no unique work) or why it is kept. */
+  reasons: string[];
+}
+
+export interface CleanPlan {
+  remove: CleanDecision[];
+  keep: CleanDecision[];
+  /** --force: everything removed is archived first. */
+  archive: boolean;
+}
+
+export function planClean(facts: CleanFacts[], options: { force: boolean; baseName: string }): CleanPlan {
+  const remove: CleanDecision[] = [];
+  const keep: CleanDecision[] = [];
+  for (const f of facts) {
+    const unique = uniqueWork(f, options.baseName);
+    if (options.force) {
+      remove.push({
+        facts: f,
+        reasons: unique.length ? [`archived: ${unique.join(', ')}`] : ['no unique work'],
+      });
+    } else if (unique.length) {
+      keep.push({ facts: f, reasons: unique });
+    } else {
+      remove.push({ facts: f, reasons: [noUniqueWork(f, options.baseName)] });
+    }
+  }
+  return { remove, keep, archive: options.force && remove.length > 0 };
+}
+
+/** Everything that would be lost if the candidate were deleted; empty means it is safe. */
+export function uniqueWork(f: CleanFacts, baseName: string): string[] {
+  const reasons: string[] = [];
+  if (f.unmergedCommits > 0) {
+    reasons.push(`${f.unmergedCommits} commit${f.unmergedCommits > 1 ? 's' : ''} not in ${baseName}`);
+  }
+  if (f.uncommitted.length) reasons.push(`${f.uncommitted.length} uncommitted file(s)`);
+  if (f.untracked.length) reasons.push(`${f.untracked.length} untracked file(s)`);
+  if (f.worktreeExists && f.worktreeBranch !== f.branch) {
+    reasons.push(
+      f.worktreeBranch
+        ? `the worktree is on branch ${f.worktreeBranch}, not ${f.branch}`
+        : 'the worktree has a detached HEAD',
+    );
+  } else if (f.worktreeExists && f.head && f.worktreeHead && f.worktreeHead !== f.head) {
+    reasons.push('the worktree HEAD differs from the branch tip');
+  }
+  return reasons;
+}
+
+function noUniqueWork(f: CleanFacts, baseName: string): string {
+  const where = f.worktreeExists ? 'worktree clean' : 'worktree already gone';
+  const branch = f.head === null ? 'branch already gone' : `branch merged into ${baseName}`;
+  return `no unique work (${branch}, ${where})`;
+}

@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CleanFacts, planClean } from '../src/clean.js';
+import type { TaskState } from '../src/state.js';
+import { createFixture, type Fixture, git, upTask, waitFor } from './support/task-fixture.js';
+
+const facts = (over: Partial<CleanFacts>): CleanFacts => ({
+  index: 1,
+  label: 't-1',
+  branch: 't-1',
+  worktree: '/w/t-1',
+  worktreeExists: true,
+  head: 'a',
+  worktreeBranch: 't-1',
+  worktreeHead: 'a',
+  uncommitted: [],
+  untracked: [],
+  unmergedCommits: 0,
+  ...over,
+});
+
+describe('planClean (pure)', () => {
+  it('removes only candidates with no unique work and says why the others stay', () => {
+    const plan = planClean(
+      [
+        facts({ index: 1 }),
+        facts({ index: 2, unmergedCommits: 2 }),
+        facts({ index: 3, untracked: ['x'] }),
+        facts({ index: 4, uncommitted: ['y'] }),
+        facts({ index: 5, worktreeBranch: undefined }),
+        facts({ index: 6, worktreeExists: false, head: null }),
+      ],
+      { force: false, baseName: 'main' },
+    );
+    expect(plan.archive).toBe(false);
+    expect(plan.remove.map((d) => d.facts.index)).toEqual([1, 6]);
+    expect(plan.remove[0]!.reasons).toEqual(['no unique work (branch merged into main, worktree clean)']);
+    expect(plan.keep.map((d) => [d.facts.index, d.reasons])).toEqual([
+      [2, ['2 commits not in main']],
+      [3, ['1 untracked file(s)']],
+      [4, ['1 uncommitted file(s)']],
+      [5, ['the worktree has a detached HEAD']],
+    ]);
+  });
+
+  it('--force removes everything and archives it', () => {
+    const plan = planClean([facts({}), facts({ index: 2, unmergedCommits: 1 })], {
+      force: true,
+      baseName: 'main',
+    });
+    expect(plan.keep).toEqual([]);
+    expect(plan.remove).toHaveLength(2);
+    expect(plan.archive).toBe(true);
+  });
+});
+
+/** Every file of a worktree (not .git) → sha1 and mode, plus git's view of index and worktree. */
+async function snapshot(wt: string) {
+  const files: Record<string, string> = {};
+  const walk = async (dir: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.name === '.git') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else {
+        const mode = (await stat(path)).mode & 0o777;
+        files[relative(wt, path)] = `${createHash('sha1')
+          .update(await readFile(path))
+          .digest('hex')} ${mode.toString(8)}`;
+      }
+    }
+  };
+  await walk(wt);
+  return {
+    files,
+    status: await git(wt, 'status', '--porcelain=v1', '--untracked-files=all'),
+    staged: await git(wt, 'diff', '--cached', '--binary'),
+    unstaged: await git(wt, 'diff', '--binary'),
+    head: await git(wt, 'rev-parse', 'HEAD'),
+    branch: await git(wt, 'symbolic-ref', '--short', 'HEAD'),
+  };
+}
+
+const stateOf = async (fx: Fixture, task: string) =>
+  JSON.parse(await readFile(join(fx.commonDir, 'parallel', task, 'state.json'), 'utf8')) as TaskState;
+
+describe('parallel down --clean / --force / restore (end to end)', () => {
+  let fx: Fixture;
+  let base: string;
+  beforeAll(async () => {
+    fx = await createFixture();
+    base = await git(fx.repo, 'rev-parse', 'main');
+    await upTask(fx, 'd', 5);
+    const wt = (n: number) => fx.worktree('d', n);
+    // 1: back at the base commit, clean. 5: merged into main. Both hold no unique work.
+    await git(wt(1), 'reset', '-q', '--hard', base);
+    expect((await fx.cli(['pick', 'd', '5'])).exitCode).toBe(0);
+    // 2: a commit of its own plus staged, unstaged and untracked work (checked after restore).
+    await writeFile(join(wt(2), 'README.md'), '# staged\n');
+    await git(wt(2), 'add', 'README.md');
+    await writeFile(join(wt(2), 'README.md'), '# staged\nand unstaged on top\n');
+    await writeFile(join(wt(2), 'new-staged.txt'), 'brand new, staged\n');
+    await git(wt(2), 'add', 'new-staged.txt');
+    await git(wt(2), 'rm', '-q', '--cached', 'shared.txt');
+    await mkdir(join(wt(2), 'deep', 'er'), { recursive: true });
+    await writeFile(join(wt(2), 'deep', 'er', 'notes.md'), 'untracked notes\n');
+    await writeFile(join(wt(2), 'blob.bin'), Buffer.from([0, 1, 2, 255, 0, 7]));
+    await writeFile(join(wt(2), 'run.sh'), '#!/bin/sh\necho hi\n');
+    await chmod(join(wt(2), 'run.sh'), 0o755);
+    // 3: at the base, one untracked file. 4: at the base, one staged change.
+    await git(wt(3), 'reset', '-q', '--hard', base);
+    await writeFile(join(wt(3), '.env.local'), 'SECRET=1\n');
+    await git(wt(4), 'reset', '-q', '--hard', base);
+    await writeFile(join(wt(4), 'shared.txt'), 'staged edit\n');
+    await git(wt(4), 'add', 'shared.txt');
+  });
+  afterAll(() => fx?.cleanup());
+
+  it('--force needs --clean', async () => {
+    const result = await fx.cli(['down', 'd', '--force']);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('--clean removes only candidates with no unique work and lists the rest with reasons', async () => {
+    const result = await fx.cli(['down', 'd', '--clean']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Removed 2 candidate/);
+    expect(result.stderr).toMatch(
+      /#2 d-2\s+1 commit not in main, 3 uncommitted file\(s\), 4 untracked file\(s\)/,
+    );
+    expect(result.stderr).toMatch(/#3 d-3\s+1 untracked file\(s\)/);
+    expect(result.stderr).toMatch(/#4 d-4\s+1 uncommitted file\(s\)/);
+    for (const n of [1, 5]) {
+      expect(existsSync(fx.worktree('d', n))).toBe(false);
+      expect(await git(fx.repo, 'branch', '--list', `d-${n}`)).toBe('');
+    }
+    for (const n of [2, 3, 4]) expect(existsSync(fx.worktree('d', n))).toBe(true);
+    expect((await stateOf(fx, 'd')).candidates.map((c) => c.index)).toEqual([2, 3, 4]);
+    expect(await git(fx.repo, 'rev-parse', 'main^2')).toBeTruthy(); // the pick is untouched
+  });
+
+  it('--clean --force archives everything, removes it, and restore gives back identical branches and files', async () => {
+    const before = new Map<number, Awaited<ReturnType<typeof snapshot>>>();
+    for (const n of [2, 3, 4]) before.set(n, await snapshot(fx.worktree('d', n)));
+    const branches = await git(
+      fx.repo,
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      'refs/heads/d-*',
+    );
+    const down = await fx.cli(['down', 'd', '--clean', '--force']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stderr).toContain('bundle verified');
+    const archives = await readdir(join(fx.commonDir, 'parallel', 'archive'));
+    expect(archives).toHaveLength(1);
+    const archive = join(fx.commonDir, 'parallel', 'archive', archives[0]!);
+    expect(archives[0]).toMatch(/^d-\d{8}-\d{6}$/);
+    const manifest = JSON.parse(await readFile(join(archive, 'manifest.json'), 'utf8'));
+    expect(
+      manifest.candidates
+        .map((c: { branch: string; commit: string }) => `${c.commit} refs/heads/${c.branch}`)
+        .join('\n'),
+    ).toBe(branches);
+    expect(await git(fx.repo, 'bundle', 'verify', '--quiet', join(archive, 'branches.bundle'))).toBe('');
+    for (const n of [2, 3, 4]) expect(existsSync(fx.worktree('d', n))).toBe(false);
+    expect(await git(fx.repo, 'branch', '--list', 'd-*')).toBe('');
+    expect(existsSync(join(fx.commonDir, 'parallel', 'd'))).toBe(false);
+
+    const restore = await fx.cli(['restore', 'd']);
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(await git(fx.repo, 'for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/d-*')).toBe(
+      branches,
+    );
+    for (const n of [2, 3, 4]) expect(await snapshot(fx.worktree('d', n))).toEqual(before.get(n));
+    expect((await stateOf(fx, 'd')).candidates.map((c) => c.index)).toEqual([2, 3, 4]);
+    const compare = await fx.cli(['compare', 'd', '--json']);
+    expect(compare.exitCode, compare.stderr).toBe(0);
+  });
+
+  it('restore refuses to overwrite existing branches or worktrees, changing nothing', async () => {
+    const branches = await git(fx.repo, 'for-each-ref', 'refs/heads/');
+    const result = await fx.cli(['restore', 'd']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('nothing was changed');
+    expect(result.stderr).toContain('branch d-2 already exists');
+    expect(await git(fx.repo, 'for-each-ref', 'refs/heads/')).toBe(branches);
+  });
+
+  it('restore without an archive is a clear error', async () => {
+    const result = await fx.cli(['restore', 'never']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('There is no archive of task "never"');
+  });
+
+  it('down stops running agents and keeps worktrees and branches', async () => {
+    await upTask(fx, 'live', 2, { FAKE_AGENT_STAY: '1' }, [], false);
+    const runDir = join(fx.commonDir, 'parallel', 'live', 'run');
+    const pids = await waitFor(async () => {
+      const texts = await Promise.all(
+        [1, 2].map((n) => readFile(join(runDir, `${n}.pid`), 'utf8').catch(() => '')),
+      );
+      return texts.every(Boolean) && texts.map(Number);
+    }, 'launchers to start');
+    await waitFor(() => existsSync(join(fx.agentLog, 'starts.log')), 'agents to start');
+    const result = await fx.cli(['down', 'live']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Worktrees and branches are kept');
+    for (const pid of pids) await waitFor(() => !alive(pid), `launcher ${pid} to stop`, 10_000);
+    for (const n of [1, 2]) expect(existsSync(fx.worktree('live', n))).toBe(true);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
