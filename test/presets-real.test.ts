@@ -60,7 +60,7 @@ function runCli(command: string, args: string[]) {
   };
 }
 
-describe.each(Object.keys(ACCEPTED) as Exclude<PresetName, 'aider'>[])(
+describe.concurrent.each(Object.keys(ACCEPTED) as Exclude<PresetName, 'aider'>[])(
   'preset %s against the real CLI',
   (name) => {
     const preset = PRESETS[name];
