@@ -92,3 +92,9 @@ export async function diffText(cwd: string, from: string, to: string, options: D
 export async function uncommittedDiff(worktree: string): Promise<string> {
   return gitOk(worktree, ['diff', '--no-ext-diff', '--no-color', 'HEAD', '--']);
 }
+
+/** The worktree's files (committed and uncommitted, tracked only) against a commit. */
+export async function worktreeDiff(worktree: string, from: string, options: DiffOptions = {}) {
+  const args = ['diff', '--no-ext-diff', '--no-color', ...(options.stat ? ['--stat'] : [])];
+  return gitOk(worktree, [...args, from, '--']);
+}
