@@ -66,9 +66,8 @@ describe('parallel synthesize (end to end)', () => {
     expect(prompt).toContain('`wip.txt`');
     // The agent ran (headless) in the new worktree with that prompt and committed on the synth branch.
     const record = await waitFor(() => {
-      const line =
-        existsSync(join(fx.agentLog, 'starts.log')) && readFileSync(join(fx.agentLog, 'starts.log'), 'utf8');
-      return line && line.includes(`4 start ${wt}`);
+      const starts = join(fx.agentLog, 'starts.log');
+      return existsSync(starts) && readFileSync(starts, 'utf8').includes(`4 start ${wt}`);
     }, 'the synth agent to start');
     expect(record).toBe(true);
     const agentRecord = readdirSync(fx.agentLog).find((f) => f.startsWith('4-'))!;
