@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,3 +221,37 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+describe('a candidate whose worktree left its branch (detached HEAD with a commit of its own)', () => {
+  let fx: Fixture;
+  afterAll(() => fx?.cleanup());
+
+  it('is kept by --clean, archived by --force and restored at the same detached commit', async () => {
+    fx = await createFixture();
+    await upTask(fx, 'x', 1);
+    const wt = fx.worktree('x', 1);
+    await git(wt, 'switch', '-q', '--detach');
+    await writeFile(join(wt, 'detached.txt'), 'only here\n');
+    await git(wt, 'add', 'detached.txt');
+    await git(wt, 'commit', '-q', '-m', 'detached work');
+    const detached = await git(wt, 'rev-parse', 'HEAD');
+    const branchTip = await git(fx.repo, 'rev-parse', 'x-1');
+
+    const clean = await fx.cli(['down', 'x', '--clean']);
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(clean.stderr).toContain('the worktree has a detached HEAD');
+    expect(existsSync(wt)).toBe(true);
+
+    const force = await fx.cli(['down', 'x', '--clean', '--force']);
+    expect(force.exitCode, force.stderr).toBe(0);
+    expect(existsSync(wt)).toBe(false);
+    expect(await git(fx.repo, 'for-each-ref', 'refs/parallel-archive/')).toBe('');
+
+    const restore = await fx.cli(['restore', 'x']);
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(await git(wt, 'rev-parse', 'HEAD')).toBe(detached);
+    expect(await git(fx.repo, 'rev-parse', 'x-1')).toBe(branchTip);
+    expect(readFileSync(join(wt, 'detached.txt'), 'utf8')).toBe('only here\n');
+    expect(await git(fx.repo, 'for-each-ref', 'refs/parallel-archive/')).toBe('');
+  });
+});
