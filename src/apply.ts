@@ -1,10 +1,14 @@
-import { chmod } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
+import { gitOk } from './git/run.js';
 import { addWorktree, attachBranch, createBranch, pruneWorktrees } from './git/worktrees.js';
-import type { MuxDriver } from './mux/types.js';
+import type { MuxDriver, PaneState } from './mux/types.js';
+import { preparedMarker } from './observe.js';
 import { pc, warn } from './output.js';
-import type { Plan } from './plan.js';
+import type { Candidate, Plan } from './plan.js';
 import { copyInto, filesToCopy, runSetup } from './prepare.js';
 import type { Action } from './reconcile.js';
 import { writeFileAtomic } from './state.js';
@@ -12,8 +16,17 @@ import { writeFileAtomic } from './state.js';
 export interface ApplyOptions {
   driver: MuxDriver;
   files: Map<string, string>;
-  /** Test hook for crash tests: stop (SIGKILL) right after this many actions. */
+  /**
+   * Test hook for crash tests: SIGKILL right after this many actions. When this process leads
+   * its process group (spawned detached), the whole group dies, git children included, like a
+   * power cut; the agents (tmux server, headless launchers) live in their own groups and survive.
+   */
   crashAfter?: number;
+}
+
+/** What a driver may offer to restart one pane in place (tmux respawn-pane, …). */
+interface Restartable {
+  restartPane?(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void>;
 }
 
 /** Runs the reconciler's actions in dependency order: git, then files, then the multiplexer. */
@@ -22,25 +35,30 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
   const step = async (action: Action, work: () => Promise<unknown>) => {
     await work();
     progress.tick(action);
-    if (options.crashAfter !== undefined && progress.done >= options.crashAfter)
-      process.kill(process.pid, 'SIGKILL');
+    if (options.crashAfter !== undefined && progress.done >= options.crashAfter) crash();
   };
   const limit = pLimit(Math.max(2, availableParallelism()));
   const of = <K extends Action['kind']>(kind: K) =>
     actions.filter((a): a is Extract<Action, { kind: K }> => a.kind === kind);
 
   for (const action of of('prune-worktrees')) await step(action, () => pruneWorktrees(plan.repo.root));
+  for (const action of of('discard-worktree')) await step(action, () => discardWorktree(plan, action.path));
 
   const git = [...of('create-worktree'), ...of('restore-worktree'), ...of('restore-branch')];
+  const marker = (index: number, kind: string) => join(plan.paths.runDir, `${index}.${kind}`);
   await Promise.all(
     git.map((action) =>
       limit(() =>
         step(action, async () => {
-          if (action.kind === 'create-worktree')
+          if (action.kind === 'create-worktree') {
+            // A new candidate from the base: its agent starts with the prompt, not resumed.
+            await rm(preparedMarker(plan, action.index), { force: true });
+            await rm(marker(action.index, 'started'), { force: true });
             await addWorktree(plan.repo.root, action.path, action.branch, action.base);
-          else if (action.kind === 'restore-worktree')
+          } else if (action.kind === 'restore-worktree') {
+            await rm(preparedMarker(plan, action.index), { force: true });
             await addWorktree(plan.repo.root, action.path, action.branch);
-          else {
+          } else {
             await createBranch(plan.repo.root, action.branch, action.head);
             await attachBranch(action.path, action.branch);
           }
@@ -60,6 +78,8 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
           await step(action, async () => {
             await copyInto(plan, candidate, copies);
             result = await runSetup(plan, candidate);
+            await mkdir(plan.paths.runDir, { recursive: true });
+            await writeFile(preparedMarker(plan, action.index), `${new Date().toISOString()}\n`);
           });
           return result!;
         }),
@@ -89,7 +109,49 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
   for (const action of of('add-pane')) {
     await step(action, () => options.driver.addPane(plan, plan.candidates[action.index - 1]!));
   }
+  for (const action of of('restart-pane')) {
+    const candidate = plan.candidates[action.index - 1]!;
+    const driver = options.driver as MuxDriver & Restartable;
+    await step(action, async () => {
+      if (driver.restartPane) {
+        await driver.restartPane(
+          plan,
+          { index: action.index, id: action.pane, alive: action.alive },
+          candidate,
+        );
+      } else if (!action.alive) {
+        await driver.addPane(plan, candidate);
+      } else {
+        warn(
+          `the agent of candidate ${candidate.label} still runs in the worktree that was just rebuilt under it (pane ${action.pane}); the ${driver.name} driver cannot restart a pane, so close that pane and run \`parallel up ${plan.task}\` again.`,
+        );
+      }
+    });
+  }
   progress.finish();
+}
+
+/**
+ * Removes a worktree whose `git worktree add` was killed half-way (git's own `initializing`
+ * lock is still there): it holds only part of a checkout, and its agent never started.
+ */
+async function discardWorktree(plan: Plan, path: string): Promise<void> {
+  await gitOk(plan.repo.root, ['worktree', 'unlock', path]).catch(() => undefined);
+  await rm(path, { recursive: true, force: true });
+  await pruneWorktrees(plan.repo.root);
+}
+
+/** SIGKILL for the crash tests: the whole process group when this process leads it. */
+function crash(): never {
+  let group = false;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    group = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2] === String(process.pid);
+  } catch {
+    // no /proc: kill this process only
+  }
+  process.kill(group ? -process.pid : process.pid, 'SIGKILL');
+  throw new Error('unreachable');
 }
 
 /** One status line on a TTY; silent otherwise. */

@@ -47,11 +47,8 @@ export async function loadTask(task: string, flags: TaskFlags, cwd = process.cwd
     : state
       ? state.mux
       : chooseMultiplexer(config.multiplexer, 'multiplexer in the config');
-  const prompt = await readPrompt(
-    flags,
-    state ? statePaths(repo.commonDir, task).promptFile : undefined,
-    config,
-  );
+  // The saved prompt counts even when state.json is lost: `up` rebuilds the state around it.
+  const prompt = await readPrompt(flags, statePaths(repo.commonDir, task).promptFile, config);
   const agentFlags = state && !flags.agent?.length ? recordedAgents(state, flags.agents) : flags;
   const plan = buildPlan({
     config,

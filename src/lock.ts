@@ -1,29 +1,156 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from './errors.js';
 import type { Plan } from './plan.js';
+import { fsError } from './state.js';
+
+/** Who holds a task lock: written inside the lock directory right after it is created. */
+interface Owner {
+  pid: number;
+  host: string;
+  /** Process start time (from /proc), so a reused pid is not mistaken for the owner. */
+  start?: string;
+  token: string;
+  since: string;
+  argv: string;
+}
+
+export interface LockOptions {
+  /** How long a second caller waits for the first to finish. */
+  waitMs?: number;
+}
+
+/** A lock whose owner cannot be checked (another host, owner file not written) is stale after this. */
+const STALE_MS = 10_000;
+const HEARTBEAT_MS = 2_000;
 
 /**
- * One `up`/`down` of a task at a time. A second caller waits (up to ~15 s) and then says the
- * task is busy; a lock left by a killed process goes stale after 5 s.
+ * One `up`/`down` of a task at a time: the lock is a directory (mkdir is atomic) holding the
+ * owner's pid. A second caller waits, then says who is busy. A lock left by a killed process
+ * is taken over at once when its pid is dead on this host, or after 10 s without a heartbeat
+ * when it cannot be checked (another host sharing the repository).
  */
-export async function lockTask(plan: Plan): Promise<() => Promise<void>> {
-  const { lock } = await import('proper-lockfile');
-  await mkdir(plan.paths.dir, { recursive: true });
+export async function lockTask(plan: Plan, options: LockOptions = {}): Promise<() => Promise<void>> {
+  const lockDir = plan.paths.lockFile;
+  const me: Owner = {
+    pid: process.pid,
+    host: hostname(),
+    start: startTime(process.pid),
+    token: randomBytes(8).toString('hex'),
+    since: new Date().toISOString(),
+    argv: process.argv.slice(2).join(' '),
+  };
+  const deadline = Date.now() + (options.waitMs ?? 20_000);
   try {
-    return await lock(plan.paths.dir, {
-      lockfilePath: plan.paths.lockFile,
-      realpath: false,
-      stale: 5_000,
-      update: 1_000,
-      retries: { retries: 60, factor: 1, minTimeout: 250, maxTimeout: 250 },
-      onCompromised: () => {},
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new UserError(
-        `Task "${plan.task}" is busy: another git-parallel command holds ${plan.paths.lockFile}. Wait for it to finish and run again.`,
-      );
+    await mkdir(plan.paths.dir, { recursive: true });
+    for (let wait = 20; !(await tryAcquire(lockDir, me)); wait = Math.min(wait * 2, 200)) {
+      if (Date.now() > deadline) throw await busy(plan, lockDir);
+      await delay(wait);
     }
+  } catch (error) {
+    throw fsError(error, `create the lock ${lockDir}`);
+  }
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(lockDir, now, now).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  return async () => {
+    clearInterval(heartbeat);
+    if ((await readOwner(lockDir))?.token === me.token) await rm(lockDir, { recursive: true, force: true });
+  };
+}
+
+async function tryAcquire(lockDir: string, me: Owner): Promise<boolean> {
+  try {
+    await mkdir(lockDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // The task directory went away (a failed first `up` removes the empty one it made): make it again.
+    if (code === 'ENOENT') await mkdir(dirname(lockDir), { recursive: true });
+    else if (code === 'EEXIST') await breakIfStale(lockDir);
+    else throw error;
+    return false;
+  }
+  try {
+    // `wx`: if another process swapped a directory in meanwhile and already claimed it, we lose.
+    await writeFile(join(lockDir, 'owner.json'), JSON.stringify(me), { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EEXIST') return false;
+    await rm(lockDir, { recursive: true, force: true });
     throw error;
   }
+  return (await readOwner(lockDir))?.token === me.token;
+}
+
+/**
+ * Takes a dead owner's lock away by renaming it (only one caller can), then checks that what
+ * it moved is the lock it judged dead; a lock someone took in the meantime is put back.
+ */
+async function breakIfStale(lockDir: string): Promise<void> {
+  const owner = await readOwner(lockDir);
+  const info = await stat(lockDir).catch(() => undefined);
+  if (!info) return;
+  const stale = owner && owner.host === hostname() ? !isAlive(owner) : Date.now() - info.mtimeMs > STALE_MS;
+  if (!stale) return;
+  const grave = `${lockDir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(lockDir, grave);
+  } catch {
+    return; // someone else moved it first
+  }
+  const moved = await readOwner(grave);
+  if (moved?.token === owner?.token) {
+    await rm(grave, { recursive: true, force: true });
+    return;
+  }
+  await rename(grave, lockDir).catch(() => rm(grave, { recursive: true, force: true }));
+}
+
+async function readOwner(lockDir: string): Promise<Owner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(join(lockDir, 'owner.json'), 'utf8')) as Owner;
+    return typeof owner?.pid === 'number' && typeof owner.token === 'string' ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(owner: Owner): boolean {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const stat = procStat(owner.pid);
+  if (stat === undefined) return true; // no /proc: trust kill(0)
+  if (stat[0] === 'Z' || stat[0] === 'X') return false;
+  return owner.start === undefined || owner.start === stat[19];
+}
+
+/** Fields of /proc/<pid>/stat after `pid (comm)`: [state, ppid, …]; starttime is index 19. */
+function procStat(pid: number): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+const startTime = (pid: number) => procStat(pid)?.[19];
+
+async function busy(plan: Plan, lockDir: string): Promise<UserError> {
+  const owner = await readOwner(lockDir);
+  const who = owner
+    ? `git-parallel (pid ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`}, \`parallel ${owner.argv}\`, since ${owner.since})`
+    : 'another git-parallel command';
+  return new UserError(
+    `Task "${plan.task}" is busy: ${who} holds its lock ${lockDir}. Wait for it to finish and run again. If no such process runs any more, remove that directory.`,
+  );
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { git } from './git/run.js';
 import { listBranches, listWorktrees } from './git/worktrees.js';
 import type { MuxDriver } from './mux/types.js';
 import type { Plan } from './plan.js';
@@ -7,7 +9,7 @@ import type { Observed } from './reconcile.js';
 
 /** Reads everything the reconciler needs, in parallel. Changes nothing. */
 export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, string>): Promise<Observed> {
-  const [worktrees, branches, session, staleFiles] = await Promise.all([
+  const [worktrees, branches, session, staleFiles, admin] = await Promise.all([
     listWorktrees(plan.repo.root),
     listBranches(
       plan.repo.root,
@@ -15,10 +17,29 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     ),
     driver.inspect(plan),
     findStale(files),
+    worktreeAdmin(plan.repo.commonDir),
   ]);
   const existingPaths = new Set(plan.candidates.map((c) => c.worktree).filter((p) => existsSync(p)));
-  return { worktrees, branches, existingPaths, session, staleFiles };
+  const prepared = new Set(
+    plan.candidates.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
+  );
+  const locked = new Map<string, string>();
+  for (const [path, entry] of admin) if (entry.locked !== undefined) locked.set(path, entry.locked);
+  const lostHeads = new Map<string, string>();
+  await Promise.all(
+    plan.candidates.map(async (c) => {
+      const registered = worktrees.find((w) => resolve(w.path) === c.worktree);
+      const entry = admin.get(c.worktree);
+      if (!registered || !entry || registered.branch !== c.branch || branches.has(c.branch)) return;
+      const head = await lastHead(plan.repo.root, entry.dir);
+      if (head) lostHeads.set(c.worktree, head);
+    }),
+  );
+  return { worktrees, branches, existingPaths, session, staleFiles, prepared, locked, lostHeads };
 }
+
+/** Written once a worktree's copy + setup finished; removed before the worktree is (re)created. */
+export const preparedMarker = (plan: Plan, index: number) => join(plan.paths.runDir, `${index}.prepared`);
 
 async function findStale(files: Map<string, string>): Promise<string[]> {
   const checks = await Promise.all(
@@ -27,4 +48,44 @@ async function findStale(files: Map<string, string>): Promise<string[]> {
     ),
   );
   return checks.filter((p): p is string => p !== undefined);
+}
+
+interface AdminEntry {
+  /** `<common-dir>/worktrees/<id>` */
+  dir: string;
+  /** Lock reason ('' when locked without one); `initializing` while `git worktree add` runs. */
+  locked?: string;
+}
+
+/** Worktree path → its administrative directory, read from the files git keeps there. */
+async function worktreeAdmin(commonDir: string): Promise<Map<string, AdminEntry>> {
+  const root = join(commonDir, 'worktrees');
+  const ids = await readdir(root).catch(() => [] as string[]);
+  const map = new Map<string, AdminEntry>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const dir = join(root, id);
+      const gitdir = await readFile(join(dir, 'gitdir'), 'utf8').catch(() => undefined);
+      if (!gitdir?.trim()) return;
+      const locked = await readFile(join(dir, 'locked'), 'utf8').catch(() => undefined);
+      map.set(resolve(dirname(gitdir.trim())), { dir, locked: locked?.trim() });
+    }),
+  );
+  return map;
+}
+
+/**
+ * The commit a worktree was last on, from its own HEAD reflog: what a branch deleted under a
+ * live worktree (`git update-ref -d`) pointed at, while `git worktree list` shows HEAD 0000….
+ */
+async function lastHead(root: string, adminDir: string): Promise<string | undefined> {
+  const log = await readFile(join(adminDir, 'logs', 'HEAD'), 'utf8').catch(() => '');
+  const lines = log.split('\n').filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const sha = lines[i]!.split(' ')[1];
+    if (!sha || /^0+$/.test(sha)) continue;
+    const exists = await git(root, ['cat-file', '-e', `${sha}^{commit}`]);
+    if (exists.exitCode === 0) return sha;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { WorktreeEntry } from './git/worktrees.js';
-import type { SessionState } from './mux/types.js';
+import type { PaneState, SessionState } from './mux/types.js';
 import type { Plan } from './plan.js';
 
 /** What `up` can see of the world, gathered by observe.ts. */
@@ -13,17 +13,25 @@ export interface Observed {
   session: SessionState | null;
   /** Generated files (layout, launchers, prompt, state) whose content on disk differs from the plan's. */
   staleFiles: string[];
+  /** Candidates whose worktree finished its copy + setup step. */
+  prepared: Set<number>;
+  /** Locked worktrees (path → reason). `initializing` is git's own lock while it creates one. */
+  locked: Map<string, string>;
+  /** Worktree path → the commit it was on, for worktrees whose branch ref was deleted under them. */
+  lostHeads: Map<string, string>;
 }
 
 export type Action =
   | { kind: 'prune-worktrees'; paths: string[] }
+  | { kind: 'discard-worktree'; index: number; path: string }
   | { kind: 'create-worktree'; index: number; branch: string; path: string; base: string }
   | { kind: 'restore-worktree'; index: number; branch: string; path: string }
   | { kind: 'restore-branch'; index: number; branch: string; path: string; head: string }
   | { kind: 'prepare-worktree'; index: number; path: string }
   | { kind: 'write-files'; files: string[] }
   | { kind: 'create-session'; session: string; indexes: number[] }
-  | { kind: 'add-pane'; session: string; index: number };
+  | { kind: 'add-pane'; session: string; index: number }
+  | { kind: 'restart-pane'; session: string; index: number; pane: string; alive: boolean };
 
 export interface Reconciliation {
   actions: Action[];
@@ -31,27 +39,61 @@ export interface Reconciliation {
   problems: string[];
 }
 
+/** Set by `git worktree add` while it works; left behind only when it was killed half-way. */
+const GIT_INITIALIZING = 'initializing';
+
 /** Plan + observed state → the actions that make the world match the plan. Pure. */
 export function reconcile(plan: Plan, observed: Observed): Reconciliation {
   const actions: Action[] = [];
   const problems: string[] = [];
   const byPath = new Map(observed.worktrees.map((w) => [resolve(w.path), w]));
   const byBranch = new Map(observed.worktrees.filter((w) => w.branch).map((w) => [w.branch!, w]));
+  const interrupted = (path: string) => observed.locked.get(path) === GIT_INITIALIZING;
 
-  const prunable = observed.worktrees.filter((w) => w.prunable).map((w) => w.path);
+  const prunable = observed.worktrees
+    .filter((w) => w.prunable && !observed.locked.has(resolve(w.path)))
+    .map((w) => w.path);
   if (prunable.length) actions.push({ kind: 'prune-worktrees', paths: prunable });
 
-  const fresh: number[] = [];
+  /** Worktrees this run creates from the base (a new candidate) or rebuilds from their branch. */
+  const created = new Set<number>();
+  const rebuilt = new Set<number>();
+  const unprepared: number[] = [];
   for (const c of plan.candidates) {
-    const registered = byPath.get(c.worktree);
-    const live = registered && !registered.prunable && observed.existingPaths.has(c.worktree);
+    let registered = byPath.get(c.worktree);
+    let exists = observed.existingPaths.has(c.worktree);
     const branchCommit = observed.branches.get(c.branch);
-    if (live) {
-      if (registered.branch === c.branch) continue;
-      if (registered.branch) {
+    if (registered && interrupted(c.worktree)) {
+      // A checkout that never finished holds no work (its agent never started): start it over.
+      actions.push({ kind: 'discard-worktree', index: c.index, path: c.worktree });
+      registered = undefined;
+      exists = false;
+    }
+    const live = registered && !registered.prunable && exists;
+    if (registered && live) {
+      if (registered.branch === c.branch) {
+        if (branchCommit === undefined) {
+          const head = observed.lostHeads.get(c.worktree);
+          if (head) {
+            actions.push({
+              kind: 'restore-branch',
+              index: c.index,
+              branch: c.branch,
+              path: c.worktree,
+              head,
+            });
+          } else {
+            problems.push(
+              `Branch "${c.branch}" was deleted while ${c.worktree} still has it checked out, and its last commit cannot be found in that worktree's reflog. Its files are untouched; recreate the branch at the right commit (\`git branch ${c.branch} <commit>\`) and run again.`,
+            );
+            continue;
+          }
+        }
+      } else if (registered.branch) {
         problems.push(
           `${c.worktree} is checked out on branch "${registered.branch}", not "${c.branch}". Switch it back (\`git -C "${c.worktree}" switch ${c.branch}\`) or move it away.`,
         );
+        continue;
       } else if (branchCommit === undefined && registered.head) {
         actions.push({
           kind: 'restore-branch',
@@ -64,12 +106,20 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
         problems.push(
           `${c.worktree} has a detached HEAD while branch "${c.branch}" exists. Check the branch out there (\`git -C "${c.worktree}" switch ${c.branch}\`) after saving any commits you made.`,
         );
+        continue;
       }
+      if (!observed.prepared.has(c.index)) unprepared.push(c.index);
       continue;
     }
-    if (observed.existingPaths.has(c.worktree)) {
+    if (exists) {
       problems.push(
         `${c.worktree} exists but is not a git worktree of this repository. Move it away (git-parallel never overwrites a directory), or set worktrees.dir in the config.`,
+      );
+      continue;
+    }
+    if (registered && observed.locked.has(c.worktree) && !interrupted(c.worktree)) {
+      problems.push(
+        `${c.worktree} is a locked worktree whose directory is missing (on removable media?). Bring the directory back, or unlock it (\`git worktree unlock "${c.worktree}"\`) and run again to rebuild it from branch "${c.branch}".`,
       );
       continue;
     }
@@ -88,12 +138,14 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
         path: c.worktree,
         base: plan.base.commit,
       });
+      created.add(c.index);
     } else {
       actions.push({ kind: 'restore-worktree', index: c.index, branch: c.branch, path: c.worktree });
+      rebuilt.add(c.index);
     }
-    fresh.push(c.index);
+    unprepared.push(c.index);
   }
-  for (const index of fresh)
+  for (const index of unprepared.sort((a, b) => a - b))
     actions.push({ kind: 'prepare-worktree', index, path: plan.candidates[index - 1]!.worktree });
 
   if (observed.staleFiles.length) actions.push({ kind: 'write-files', files: observed.staleFiles });
@@ -105,11 +157,26 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
       session: plan.session,
       indexes: plan.candidates.map((c) => c.index),
     });
-  } else {
-    const present = new Set(session.panes.map((p) => p.index));
-    for (const c of plan.candidates) {
-      if (!present.has(c.index)) actions.push({ kind: 'add-pane', session: plan.session, index: c.index });
+    return { actions, problems };
+  }
+  for (const c of plan.candidates) {
+    const panes = session.panes.filter((p) => p.index === c.index);
+    const alive = panes.find((p) => p.alive);
+    const restart = (pane: PaneState) =>
+      actions.push({
+        kind: 'restart-pane',
+        session: plan.session,
+        index: c.index,
+        pane: pane.id,
+        alive: pane.alive,
+      });
+    if (panes.length === 0) actions.push({ kind: 'add-pane', session: plan.session, index: c.index });
+    // An agent still running in a worktree that was just (re)built runs in a deleted directory.
+    else if (alive) {
+      if (created.has(c.index) || rebuilt.has(c.index)) restart(alive);
     }
+    // A finished agent (exit 0) is left alone; a crashed or killed one is started again (it resumes).
+    else if (created.has(c.index) || !panes.some((p) => p.exitCode === 0)) restart(panes[panes.length - 1]!);
   }
   return { actions, problems };
 }
@@ -118,6 +185,8 @@ export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'prune-worktrees':
       return `prune ${action.paths.length} stale worktree registration(s): ${action.paths.join(', ')}`;
+    case 'discard-worktree':
+      return `discard the half-created worktree ${action.path} (its \`git worktree add\` was interrupted)`;
     case 'create-worktree':
       return `create worktree ${action.path} on new branch ${action.branch} at ${action.base.slice(0, 12)}`;
     case 'restore-worktree':
@@ -132,5 +201,7 @@ export function describeAction(action: Action): string {
       return `start session ${action.session} with ${action.indexes.length} agent(s)`;
     case 'add-pane':
       return `add the pane of candidate ${action.index} to session ${action.session}`;
+    case 'restart-pane':
+      return `restart the agent of candidate ${action.index} (${action.alive ? 'its worktree was rebuilt under it' : 'it crashed, was killed, or starts over'})`;
   }
 }

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Multiplexer } from './config/resolve.js';
+import { UserError } from './errors.js';
 import type { BaseCommit } from './git/repo.js';
 import type { Plan } from './plan.js';
 import { tasksDir } from './state-paths.js';
@@ -50,10 +51,23 @@ export async function writeState(file: string, state: TaskState): Promise<void> 
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
+/**
+ * Write to a temporary file, fsync, rename: a crash leaves the old content or the new, never a
+ * mix. A full disk (or a read-only directory) becomes a message that says what to do.
+ * Test hook: PARALLEL_TEST_ENOSPC=<text> fails every write to a path containing <text> with ENOSPC.
+ */
 export async function writeFileAtomic(file: string, content: string, mode?: number): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const { default: write } = await import('write-file-atomic');
-  await write(file, content, { mode, fsync: true });
+  try {
+    const hook = process.env.PARALLEL_TEST_ENOSPC;
+    if (hook && file.includes(hook)) {
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC' });
+    }
+    await mkdir(dirname(file), { recursive: true });
+    const { default: write } = await import('write-file-atomic');
+    await write(file, content, { mode, fsync: true });
+  } catch (error) {
+    throw fsError(error, `write ${file}`);
+  }
 }
 
 /** Every task of the repository that has a state file. */
@@ -62,4 +76,112 @@ export async function listTasks(commonDir: string): Promise<TaskState[]> {
   const names = await readdir(root).catch(() => [] as string[]);
   const states = await Promise.all(names.map((name) => readState(`${root}/${name}/state.json`)));
   return states.filter((s): s is TaskState => s !== undefined).sort((a, b) => a.task.localeCompare(b.task));
+}
+
+/** Turns a full disk or a read-only state directory into a message that says what to do. */
+export function fsError(error: unknown, what: string): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reasons: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exceeded',
+    EROFS: 'the file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+  };
+  const reason = code ? reasons[code] : undefined;
+  if (!reason) return error;
+  return new UserError(
+    `Cannot ${what}: ${reason} (${code}). Free some space (or make it writable) and run the command again: it continues where this one stopped, and no work in the worktrees was touched.`,
+    { cause: error },
+  );
+}
+
+/** What a lost or corrupt state.json said, as far as the task's traces tell. */
+export interface RecoveredState {
+  /** Agent name per candidate (index − 1), from the launcher scripts' headers. */
+  agents?: string[];
+  /** The multiplexer that runs the task's agents now. */
+  mux?: Multiplexer;
+  /** The commit the candidate branches were created at. */
+  base?: BaseCommit;
+}
+
+/**
+ * state.json is missing or unreadable while the task left traces (launchers, branches). Reads
+ * what it said from them, so `up` neither drops a candidate, nor moves the base, nor starts a
+ * second set of agents under another multiplexer. `knownAgents`: names `--agent` accepts.
+ */
+export async function recoverState(
+  plan: Plan,
+  options: { probeMux: boolean; knownAgents: string[] },
+): Promise<RecoveredState | undefined> {
+  const [launchers, { base, existing }] = await Promise.all([launcherAgents(plan), branchTraces(plan)]);
+  if (launchers.size === 0 && existing.length === 0) return undefined;
+  const recovered: RecoveredState = {};
+  // The launchers tell how many candidates the task had (a branch may outlive its launcher).
+  const count = launchers.size ? Math.max(...launchers.keys(), ...existing) : plan.candidates.length;
+  const names = Array.from(
+    { length: count },
+    (_, i) => launchers.get(i + 1) ?? plan.candidates[i]?.agent.name ?? plan.candidates[0]!.agent.name,
+  );
+  if (names.every((name) => options.knownAgents.includes(name))) recovered.agents = names;
+  if (base && base.commit !== plan.base.commit) recovered.base = base;
+  if (options.probeMux) recovered.mux = await runningMux(plan);
+  return recovered;
+}
+
+const LAUNCHER_HEADER = /^# git-parallel launcher: task .*, candidate (\d+) \(([^)\n]+)\)\.$/m;
+
+async function launcherAgents(plan: Plan): Promise<Map<number, string>> {
+  const files = await readdir(plan.paths.launchDir).catch(() => [] as string[]);
+  const agents = new Map<number, string>();
+  for (const file of files) {
+    if (!/^\d+\.sh$/.test(file)) continue;
+    const text = await readFile(join(plan.paths.launchDir, file), 'utf8').catch(() => '');
+    const match = LAUNCHER_HEADER.exec(text.slice(0, 1000));
+    if (match) agents.set(Number(match[1]), match[2]!);
+  }
+  return agents;
+}
+
+/**
+ * Which of the plan's candidate branches exist, and the commit the first of them was created
+ * at (its reflog's first entry): the task's base.
+ */
+async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: number[] }> {
+  const { git } = await import('./git/run.js');
+  const existing: number[] = [];
+  let base: BaseCommit | undefined;
+  for (const c of plan.candidates) {
+    if ((await git(plan.repo.root, ['rev-parse', '--verify', '-q', `refs/heads/${c.branch}`])).exitCode !== 0)
+      continue;
+    existing.push(c.index);
+    if (base) continue;
+    const log = await readFile(join(plan.repo.commonDir, 'logs', 'refs', 'heads', c.branch), 'utf8').catch(
+      () => '',
+    );
+    const commit = log.split('\n', 1)[0]?.split(' ')[1];
+    if (!commit || /^0+$/.test(commit)) continue;
+    if ((await git(plan.repo.root, ['cat-file', '-e', `${commit}^{commit}`])).exitCode !== 0) continue;
+    const branch = plan.base.branch;
+    const onBranch =
+      branch !== undefined &&
+      (await git(plan.repo.root, ['merge-base', '--is-ancestor', commit, `refs/heads/${branch}`]))
+        .exitCode === 0;
+    base = onBranch ? { ref: plan.base.ref, commit, branch } : { ref: commit, commit };
+  }
+  return { base, existing };
+}
+
+/** The multiplexer whose session (or headless processes) runs this task's agents now, if any. */
+async function runningMux(plan: Plan): Promise<Multiplexer | undefined> {
+  const { loadDriver } = await import('./mux/index.js');
+  const { which } = await import('./mux/which.js');
+  for (const mux of ['tmux', 'zellij', 'none'] as const) {
+    if (mux !== 'none' && !which(mux)) continue;
+    const driver = await loadDriver(mux);
+    const session = await driver.inspect({ ...plan, mux }).catch(() => null);
+    if (session && (mux !== 'none' || session.panes.some((p) => p.alive))) return mux;
+  }
+  return undefined;
 }

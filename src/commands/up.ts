@@ -1,16 +1,21 @@
-import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { apply } from '../apply.js';
-import { loadTask, type TaskFlags } from '../context.js';
+import { PRESET_NAMES } from '../config/presets.js';
+import { loadTask, type TaskContext, type TaskFlags } from '../context.js';
 import { UserError } from '../errors.js';
 import { generatedFiles } from '../files.js';
 import { dirtyFiles } from '../git/worktrees.js';
 import { lockTask } from '../lock.js';
 import { loadDriver } from '../mux/index.js';
+import type { MuxDriver } from '../mux/types.js';
 import { which } from '../mux/which.js';
 import { observe } from '../observe.js';
 import { info, pc, printJson, warn } from '../output.js';
 import type { Plan } from '../plan.js';
-import { describeAction, reconcile } from '../reconcile.js';
+import { type Action, describeAction, reconcile } from '../reconcile.js';
+import { readState, recoverState } from '../state.js';
 
 export interface UpOptions extends TaskFlags {
   attach?: boolean;
@@ -18,53 +23,126 @@ export interface UpOptions extends TaskFlags {
   json?: boolean;
 }
 
+/**
+ * Every check that can fail on bad input runs before the first file is written; the task's
+ * directory appears only once the plan is sound, and goes again if nothing was done in it.
+ */
 export async function up(task: string, options: UpOptions): Promise<void> {
-  const { plan, state } = await loadTask(task, options);
-  assertAgentsInstalled(plan);
-  const driver = await loadDriver(plan.mux);
-  const unlock = options.dryRun ? async () => {} : await lockTask(plan);
-  try {
-    const files = await generatedFiles(plan, state);
-    const observed = await observe(plan, driver, files);
-    const { actions, problems } = reconcile(plan, observed);
-    if (problems.length) {
-      throw new UserError(`Cannot bring task "${task}" up; nothing was changed. ${problems.join(' ')}`);
-    }
-    if (options.dryRun) {
-      if (options.json) printJson({ task, session: plan.session, mux: plan.mux, actions });
-      else
-        info(
-          actions.length
-            ? actions.map((a) => `  ${describeAction(a)}`).join('\n')
-            : '  nothing to do: everything is up',
-        );
-      return;
-    }
-    if (!plan.prompt && actions.some((a) => a.kind === 'create-worktree')) {
-      warn(
-        'no prompt given (--prompt, --prompt-file or `prompt` in the config): the agents start without one.',
+  let ctx = await load(task, options);
+  let driver = await loadDriver(ctx.plan.mux);
+  if (options.dryRun) {
+    const { actions } = await planActions(ctx.plan, driver, ctx);
+    if (options.json) printJson(summary(ctx.plan, actions));
+    else
+      info(
+        actions.length
+          ? actions.map((a) => `  ${describeAction(a)}`).join('\n')
+          : '  nothing to do: everything is up',
       );
+    return;
+  }
+  const madeDir = !existsSync(ctx.plan.paths.dir);
+  const unlock = await lockTask(ctx.plan);
+  let started = false;
+  try {
+    // Another `up` may have finished while this one waited for the lock: look again.
+    const now = await readState(ctx.plan.paths.stateFile);
+    if (JSON.stringify(now) !== JSON.stringify(ctx.state)) {
+      ctx = await load(task, options);
+      driver = await loadDriver(ctx.plan.mux);
     }
-    if (actions.some((a) => a.kind === 'create-worktree') && plan.base.ref === 'HEAD') {
-      const dirty = await dirtyFiles(plan.repo.cwdTop);
-      if (dirty.length) {
-        warn(
-          `${dirty.length} uncommitted change(s) in ${plan.repo.cwdTop} are not in the candidates: they start from the last commit (${plan.base.commit.slice(0, 12)}). Commit first if the agents need them.`,
-        );
-      }
-    }
+    const { plan } = ctx;
+    const { actions, files } = await planActions(plan, driver, ctx);
+    await warnBeforeCreating(plan, actions);
+    started = actions.length > 0;
     const crash = process.env.PARALLEL_TEST_CRASH_AFTER;
-    await apply(plan, actions, { driver, files, crashAfter: crash ? Number(crash) : undefined });
-    if (options.json) printJson({ task, session: plan.session, mux: plan.mux, actions });
+    try {
+      await apply(plan, actions, { driver, files, crashAfter: crash ? Number(crash) : undefined });
+    } catch (error) {
+      throw unfinished(plan, error);
+    }
+    if (options.json) printJson(summary(plan, actions));
     else summarize(plan, actions.length, driver.attachHint(plan));
   } finally {
     await unlock();
+    if (madeDir && !started) await removeIfEmpty(ctx.plan.paths.dir);
   }
   const tty = process.stdin.isTTY && process.stdout.isTTY;
-  if (options.attach !== false && tty && plan.mux !== 'none') {
-    process.exitCode = await driver.attach(plan);
+  if (options.attach !== false && tty && ctx.plan.mux !== 'none') {
+    process.exitCode = await driver.attach(ctx.plan);
   }
 }
+
+/** loadTask + the checks on its plan; rebuilds a lost state.json from the task's traces. */
+async function load(task: string, options: UpOptions): Promise<TaskContext> {
+  let ctx = await loadTask(task, options);
+  if (!ctx.state) ctx = await recover(task, options, ctx);
+  assertAgentsInstalled(ctx.plan);
+  assertPromptPassable(ctx.plan);
+  return ctx;
+}
+
+async function planActions(
+  plan: Plan,
+  driver: MuxDriver,
+  ctx: TaskContext,
+): Promise<{ actions: Action[]; files: Map<string, string> }> {
+  const files = await generatedFiles(plan, ctx.state);
+  const observed = await observe(plan, driver, files);
+  const { actions, problems } = reconcile(plan, observed);
+  if (problems.length) {
+    throw new UserError(`Cannot bring task "${plan.task}" up; nothing was changed. ${problems.join(' ')}`);
+  }
+  return { actions, files };
+}
+
+async function recover(task: string, options: UpOptions, ctx: TaskContext): Promise<TaskContext> {
+  const known = [...ctx.config.agents.map((a) => a.name), ...PRESET_NAMES];
+  const found = await recoverState(ctx.plan, { probeMux: options.mux === undefined, knownAgents: known });
+  if (!found) return ctx;
+  const flags: UpOptions = { ...options };
+  if (found.mux) flags.mux = found.mux;
+  if (found.agents && !options.agent?.length) {
+    const total = Math.max(options.agents ?? 0, found.agents.length);
+    flags.agent = Array.from({ length: total }, (_, i) => found.agents![i % found.agents!.length]!);
+    flags.agents = undefined;
+  }
+  const next = await loadTask(task, flags);
+  if (found.base && options.base === undefined) next.plan.base = found.base;
+  warn(
+    `the state of task "${task}" (${ctx.plan.paths.stateFile}) was missing or unreadable; rebuilt it from the task's branches, launcher scripts and ${found.mux ? `running ${found.mux} session` : 'the config'}.`,
+  );
+  return next;
+}
+
+async function warnBeforeCreating(plan: Plan, actions: Action[]): Promise<void> {
+  if (!actions.some((a) => a.kind === 'create-worktree')) return;
+  if (plan.prompt === undefined) {
+    warn(
+      'no prompt given (--prompt, --prompt-file or `prompt` in the config): the agents start without one.',
+    );
+  }
+  if (!plan.base.branch) {
+    warn(
+      `the base "${plan.base.ref}" is not a branch (detached HEAD, tag or commit): the candidates start from commit ${plan.base.commit.slice(0, 12)}, but \`parallel pick\` needs a branch to bring the chosen one into. Create one first if you will pick (\`git switch -c <name>\`).`,
+    );
+  }
+  if (plan.base.ref === 'HEAD') {
+    const dirty = await dirtyFiles(plan.repo.cwdTop);
+    if (dirty.length) {
+      warn(
+        `${dirty.length} uncommitted change(s) in ${plan.repo.cwdTop} are not in the candidates: they start from the last commit (${plan.base.commit.slice(0, 12)}). Commit first if the agents need them.`,
+      );
+    }
+  }
+}
+
+const summary = (plan: Plan, actions: Action[]) => ({
+  task: plan.task,
+  session: plan.session,
+  mux: plan.mux,
+  actions,
+});
 
 function summarize(plan: Plan, changes: number, hint: string): void {
   const lines = [
@@ -98,5 +176,52 @@ function assertAgentsInstalled(plan: Plan): void {
         `Agent "${agent.name}" needs \`${agent.command}\`, which is not on PATH. ${install}, or choose another agent with --agent. Nothing was created.`,
       );
     }
+  }
+}
+
+/** A NUL byte cannot travel in argv; the launcher's `$(cat …)` would silently drop it. */
+function assertPromptPassable(plan: Plan): void {
+  if (!plan.prompt?.includes('\0')) return;
+  const byArgv = plan.candidates.find((c) => {
+    const mode = (plan.mux === 'none' ? c.agent.headless : c.agent.interactive).prompt;
+    return mode !== 'stdin' && mode !== 'none';
+  });
+  if (byArgv) {
+    throw new UserError(
+      `The prompt contains a NUL byte, which agent "${byArgv.agent.name}" cannot receive (it takes the prompt as an argument). Remove it; a NUL usually means a binary file was passed to --prompt-file. Nothing was created.`,
+      { exitCode: 2 },
+    );
+  }
+}
+
+/** A failure half-way: say so plainly, and that running `up` again continues from there. */
+function unfinished(plan: Plan, error: unknown): unknown {
+  const again = `run \`parallel up ${plan.task}\` again to continue`;
+  if (error instanceof UserError) {
+    if (/parallel up/.test(error.message)) return error;
+    return new UserError(`${sentence(error.message)} What was already done is kept; ${again}.`, {
+      exitCode: error.exitCode,
+      cause: error.cause ?? error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new UserError(
+    `Bringing task "${plan.task}" up stopped half-way: ${sentence(message)} What was already done is kept (no worktree, branch or commit is removed); fix the cause and ${again}.`,
+    { cause: error },
+  );
+}
+
+const sentence = (text: string) => {
+  const trimmed = text.trim().replace(/\s*\n\s*/g, ' ');
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+};
+
+/** The task directory (and `parallel/`) made by a run that then did nothing: leave no trace. */
+async function removeIfEmpty(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+    await rmdir(dirname(dir));
+  } catch {
+    // not empty, or already gone
   }
 }
