@@ -54,6 +54,18 @@ export interface PlanInput {
   flags: PlanFlags;
   /** For `~/` in worktrees.dir; defaults to the user's home. */
   home?: string;
+  /**
+   * Candidates an earlier `up` recorded, in the order of the chosen agents: they keep their
+   * index, branch and worktree (indexes may have gaps after `down --clean` or `synthesize`).
+   */
+  recorded?: RecordedSlot[];
+}
+
+export interface RecordedSlot {
+  index: number;
+  branch: string;
+  worktree: string;
+  label?: string;
 }
 
 /** Config + task + flags → the desired state. Pure: no I/O. */
@@ -63,19 +75,21 @@ export function buildPlan(input: PlanInput): Plan {
   const paths = statePaths(repo.commonDir, task);
   const portBase = 20_000 + (hashNumber(`${repo.root}\0${task}`) % 2_000) * 16;
   const configLabel = input.configFile ?? 'the config';
+  const recorded = input.recorded ?? [];
+  let next = Math.max(0, ...recorded.map((r) => r.index));
   const candidates = agents.map((agent, i): Candidate => {
-    const n = i + 1;
+    const slot = recorded[i];
+    const n = slot ? slot.index : ++next;
     const vars = { repo: repo.name, task, n: String(n), agent: agent.name };
     const dir = expand(config.worktrees.dir, vars, `${configLabel}: worktrees.dir`);
-    const worktree = resolve(
-      repo.root,
-      dir.startsWith('~/') ? join(input.home ?? homedir(), dir.slice(2)) : dir,
-    );
-    const branch = expand(config.worktrees.branch, vars, `${configLabel}: worktrees.branch`);
+    const worktree =
+      slot?.worktree ??
+      resolve(repo.root, dir.startsWith('~/') ? join(input.home ?? homedir(), dir.slice(2)) : dir);
+    const branch = slot?.branch ?? expand(config.worktrees.branch, vars, `${configLabel}: worktrees.branch`);
     const port = portBase + n;
     return {
       index: n,
-      label: `${task}-${n}`,
+      label: slot?.label ?? `${task}-${n}`,
       agent,
       branch,
       worktree,
