@@ -73,7 +73,7 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
     const results = await Promise.all(
       prepares.map((action) =>
         limit(async () => {
-          const candidate = plan.candidates[action.index - 1]!;
+          const candidate = plan.candidates.find((c) => c.index === action.index)!;
           let result: Awaited<ReturnType<typeof runSetup>> | undefined;
           await step(action, async () => {
             await copyInto(plan, candidate, copies);
@@ -107,10 +107,12 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
     await step(action, () => options.driver.createSession(plan, candidates));
   }
   for (const action of of('add-pane')) {
-    await step(action, () => options.driver.addPane(plan, plan.candidates[action.index - 1]!));
+    await step(action, () =>
+      options.driver.addPane(plan, plan.candidates.find((c) => c.index === action.index)!),
+    );
   }
   for (const action of of('restart-pane')) {
-    const candidate = plan.candidates[action.index - 1]!;
+    const candidate = plan.candidates.find((c) => c.index === action.index)!;
     const driver = options.driver as MuxDriver & Restartable;
     await step(action, async () => {
       if (driver.restartPane) {

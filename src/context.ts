@@ -59,6 +59,7 @@ export async function loadTask(task: string, flags: TaskFlags, cwd = process.cwd
     mux,
     prompt,
     flags: { agents: agentFlags.agents, agent: agentFlags.agent, layout: flags.layout ?? state?.layout },
+    recorded: state && !flags.agent?.length ? state.candidates : undefined,
   });
   return { repo, config, configFile: file, state, plan };
 }

@@ -146,7 +146,11 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
     unprepared.push(c.index);
   }
   for (const index of unprepared.sort((a, b) => a - b))
-    actions.push({ kind: 'prepare-worktree', index, path: plan.candidates[index - 1]!.worktree });
+    actions.push({
+      kind: 'prepare-worktree',
+      index,
+      path: plan.candidates.find((c) => c.index === index)!.worktree,
+    });
 
   if (observed.staleFiles.length) actions.push({ kind: 'write-files', files: observed.staleFiles });
 

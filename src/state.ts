@@ -15,7 +15,15 @@ export interface TaskState {
   session: string;
   mux: Multiplexer;
   layout: string;
-  candidates: { index: number; agent: string; branch: string; worktree: string }[];
+  candidates: {
+    index: number;
+    agent: string;
+    branch: string;
+    worktree: string;
+    /** Set when it is not `{task}-{index}` (e.g. `{task}-synth`). */
+    label?: string;
+    synthesizedFrom?: number[];
+  }[];
 }
 
 export function stateFromPlan(plan: Plan, previous?: TaskState): TaskState {
@@ -32,6 +40,8 @@ export function stateFromPlan(plan: Plan, previous?: TaskState): TaskState {
       agent: c.agent.name,
       branch: c.branch,
       worktree: c.worktree,
+      ...(c.label !== `${plan.task}-${c.index}` ? { label: c.label } : {}),
+      ...synthesizedFrom(previous, c.index),
     })),
   };
 }
@@ -184,4 +194,9 @@ async function runningMux(plan: Plan): Promise<Multiplexer | undefined> {
     if (session && (mux !== 'none' || session.panes.some((p) => p.alive))) return mux;
   }
   return undefined;
+}
+
+function synthesizedFrom(previous: TaskState | undefined, index: number): { synthesizedFrom?: number[] } {
+  const from = previous?.candidates.find((c) => c.index === index)?.synthesizedFrom;
+  return from ? { synthesizedFrom: from } : {};
 }
