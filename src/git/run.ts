@@ -6,7 +6,7 @@ export interface RunResult {
   exitCode: number;
 }
 
-/** Runs git without a shell; resolves with its exit code instead of throwing. */
+/** Runs git without a shell; resolves with its exit code instead of throwing. `env` replaces git's environment. */
 export function git(
   cwd: string,
   args: string[],
@@ -48,7 +48,7 @@ export class GitError extends Error {
 
 let cachedEnv: NodeJS.ProcessEnv | undefined;
 /** Git must not prompt or page, and its messages must be parseable. */
-function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(): NodeJS.ProcessEnv {
   cachedEnv ??= {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',

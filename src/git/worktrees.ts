@@ -1,4 +1,8 @@
-import { git, GitError, gitOk } from './run.js';
+import { existsSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { GitError, git, gitEnv, gitOk } from './run.js';
 
 export interface WorktreeEntry {
   path: string;
@@ -45,20 +49,90 @@ export async function listBranches(root: string, names: string[]): Promise<Map<s
   return map;
 }
 
-/** A new branch at `base`, checked out in a new worktree. Retries once on git's lock files (concurrent adds). */
+let inFlight = 0;
+
+/**
+ * A worktree on `branch` (created at `base` when given), checked out. Two steps: the
+ * registration (`git worktree add --no-checkout`, milliseconds) runs one at a time, because
+ * concurrent `worktree add`s in one repository race on each other's half-written admin files;
+ * the checkout (the expensive part) runs concurrently with the other worktrees' checkouts,
+ * with git's parallel checkout workers sharing the CPUs among the worktrees being added.
+ * Until its files are there the worktree stays locked as `initializing`, git's own marker for
+ * an unfinished `worktree add`.
+ */
 export async function addWorktree(root: string, path: string, branch: string, base?: string): Promise<void> {
-  const args = base
-    ? ['worktree', 'add', '--quiet', '-b', branch, path, base]
-    : ['worktree', 'add', '--quiet', path, branch];
+  inFlight++;
+  try {
+    const admin = await serially(() => registerWorktree(root, path, branch, base));
+    const workers = Math.max(1, Math.floor(availableParallelism() / inFlight));
+    await checkout(root, path, workers, base === undefined ? undefined : branch);
+    await unlink(join(admin, 'locked')).catch(() => undefined);
+  } finally {
+    inFlight--;
+  }
+  await postCheckoutHook(root, path, base);
+}
+
+const INITIALIZING = 'initializing';
+const RACE = /\.lock'?: File exists|Unable to create .*\.lock|failed to read .*(commondir|gitdir)/;
+
+let queue: Promise<unknown> = Promise.resolve();
+/** Runs `work` after every earlier call of this process has finished. */
+function serially<T>(work: () => Promise<T>): Promise<T> {
+  const next = queue.then(work, work);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/** `git worktree add --no-checkout --lock`; → the worktree's admin dir. Retries on another process's locks. */
+async function registerWorktree(root: string, path: string, branch: string, base?: string): Promise<string> {
+  const args = ['worktree', 'add', '--quiet', '--no-checkout', '--lock', '--reason', INITIALIZING];
+  args.push(...(base ? ['-b', branch, path, base] : [path, branch]));
   for (let attempt = 0; ; attempt++) {
     const result = await git(root, args);
-    if (result.exitCode === 0) return;
-    if (attempt < 3 && /\.lock'?: File exists|Unable to create .*\.lock/.test(result.stderr)) {
+    if (result.exitCode === 0) break;
+    if (attempt < 3 && RACE.test(result.stderr)) {
       await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
       continue;
     }
     throw new GitError(args, result);
   }
+  const dotGit = await readFile(join(path, '.git'), 'utf8');
+  const admin = dotGit.replace(/^gitdir: /, '').trim();
+  return isAbsolute(admin) ? admin : resolve(path, admin);
+}
+
+/**
+ * What `git worktree add` runs after registering (`reset --hard`), with `workers` parallel
+ * checkout processes. On failure the half-made worktree (and a branch made for it) is removed.
+ */
+async function checkout(root: string, path: string, workers: number, newBranch?: string): Promise<void> {
+  const args = ['-c', `checkout.workers=${workers}`, 'reset', '--hard', '--quiet', '--no-recurse-submodules'];
+  const result = await git(path, args);
+  if (result.exitCode === 0) return;
+  await git(root, ['worktree', 'remove', '--force', '--force', path]);
+  if (newBranch) await git(root, ['branch', '-D', '--', newBranch]);
+  throw new GitError(args, result);
+}
+
+const hookFiles = new Map<string, Promise<string>>();
+/** Runs post-checkout the way `git worktree add` does (old HEAD all zeros, flag 1), if there is one. */
+async function postCheckoutHook(root: string, path: string, base?: string): Promise<void> {
+  let file = hookFiles.get(root);
+  if (!file) {
+    file = gitOk(root, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks/post-checkout']).then(
+      (out) => out.trim(),
+    );
+    hookFiles.set(root, file);
+  }
+  if (!existsSync(await file)) return;
+  const head = base ?? (await gitOk(path, ['rev-parse', 'HEAD'])).trim();
+  const args = ['hook', 'run', '--ignore-missing', 'post-checkout', '--', '0'.repeat(head.length), head, '1'];
+  const env = { ...gitEnv() };
+  delete env.GIT_DIR;
+  delete env.GIT_WORK_TREE;
+  const result = await git(path, args, { env });
+  if (result.exitCode !== 0) throw new GitError(args, result);
 }
 
 export const pruneWorktrees = (root: string) => gitOk(root, ['worktree', 'prune']);
@@ -72,6 +146,12 @@ export const attachBranch = (worktree: string, branch: string) =>
 
 /** Paths with uncommitted or untracked changes, as `git status --porcelain` lines. */
 export async function dirtyFiles(worktree: string): Promise<string[]> {
-  const out = await gitOk(worktree, ['status', '--porcelain', '--untracked-files=normal']);
+  const out = await gitOk(worktree, [
+    'status',
+    '--porcelain',
+    '--untracked-files=normal',
+    '--no-renames',
+    '--ignore-submodules=dirty',
+  ]);
   return out.split('\n').filter(Boolean);
 }
