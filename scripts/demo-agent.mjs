@@ -13,7 +13,8 @@ const style = styles[(n - 1) % styles.length];
 const greeting = `export function greet(name) {\n  // candidate ${n}: a ${style} take on "${prompt.replace(/\s+/g, ' ').slice(0, 60)}"\n  return ${JSON.stringify(`Hello (${style})`)} + ', ' + name + '!';\n}\n`;
 writeFileSync('greet.js', greeting);
 writeFileSync(`NOTES-${n}.md`, `# Candidate ${n}\n\nStyle: ${style}.\n`);
-const git = (...args) => execFileSync('git', ['-c', 'user.name=demo agent', '-c', 'user.email=demo@example.com', ...args]);
+const git = (...args) =>
+  execFileSync('git', ['-c', 'user.name=demo agent', '-c', 'user.email=demo@example.com', ...args]);
 git('add', '.');
 git('commit', '-q', '-m', `demo agent ${n}: ${style} greet()`);
 console.log(`demo agent ${n}: committed a ${style} greet() for prompt: ${prompt}`);

@@ -22,13 +22,14 @@ const mux = process.env.DEMO_MUX ?? (hasTmux ? 'tmux' : 'none');
 
 const dir = mkdtempSync(join(tmpdir(), 'git-parallel-demo-'));
 const repo = join(dir, 'demo-app');
-const sh = (cmd, args, cwd = repo) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+const sh = (cmd, args, cwd = repo) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 execFileSync('mkdir', ['-p', repo]);
 sh('git', ['init', '-q', '-b', 'main']);
 writeFileSync(join(repo, 'greet.js'), "export function greet(name) {\n  return 'Hello, ' + name;\n}\n");
 writeFileSync(
   join(repo, 'parallel.config.json'),
-  `${JSON.stringify({ agents: [{ name: 'demo', command: agent, count: 3, resume: false }], multiplexer: mux, eval: ['node -e "import(\'./greet.js\').then(m => process.exit(m.greet(\'x\').endsWith(\'!\') ? 0 : 1))"'] }, null, 2)}\n`,
+  `${JSON.stringify({ agents: [{ name: 'demo', command: agent, count: 3, resume: false }], multiplexer: mux, eval: ["node -e \"import('./greet.js').then(m => process.exit(m.greet('x').endsWith('!') ? 0 : 1))\""] }, null, 2)}\n`,
 );
 sh('git', ['add', '.']);
 sh('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@example.com', 'commit', '-q', '-m', 'demo app']);
@@ -41,7 +42,9 @@ const run = (...args) => {
     process.exitCode = error.status ?? 1;
   }
 };
-console.log(`Demo repository: ${repo} (multiplexer: ${mux}${hasTmux ? '' : ', tmux not installed: headless'})`);
+console.log(
+  `Demo repository: ${repo} (multiplexer: ${mux}${hasTmux ? '' : ', tmux not installed: headless'})`,
+);
 run('up', 'greet', '--prompt', 'Make greet() friendlier', '--no-attach');
 sh(process.execPath, [join(root, 'scripts', 'wait-agents.mjs'), cli, 'greet'], repo);
 run('status', 'greet');

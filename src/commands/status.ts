@@ -1,10 +1,10 @@
-import { findRepo } from '../git/repo.js';
+import { type CandidateStatus, type TaskStatus, taskStatus } from '../candidate-status.js';
 import { loadTask } from '../context.js';
 import { UserError } from '../errors.js';
+import { findRepo } from '../git/repo.js';
 import { loadDriver } from '../mux/index.js';
 import { out, pc, printJson } from '../output.js';
 import { listTasks } from '../state.js';
-import { type CandidateStatus, type TaskStatus, taskStatus } from '../candidate-status.js';
 
 export async function status(task: string | undefined, options: { json?: boolean }): Promise<void> {
   const tasks = task
