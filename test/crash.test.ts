@@ -63,7 +63,10 @@ async function expectConverged(flow: Flow, before: Map<string, string | undefine
       1,
     );
   }
-  await waitFor(() => livingAgents(repo).size === N, { message: 'one living agent per candidate' });
+  await waitFor(() => livingAgents(repo).size === N, {
+    message: 'one living agent per candidate',
+    timeout: 20_000,
+  });
   expect([...livingAgents(repo).values()]).toEqual(Array(N).fill(1));
   for (const record of repo.records()) if (!record.resumed) expect(record.prompt).toBe(PROMPT);
   // The state file is whole, and nothing is left to do.
