@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -42,7 +42,8 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
     actions.filter((a): a is Extract<Action, { kind: K }> => a.kind === kind);
 
   for (const action of of('prune-worktrees')) await step(action, () => pruneWorktrees(plan.repo.root));
-  for (const action of of('discard-worktree')) await step(action, () => discardWorktree(plan, action.path));
+  for (const action of of('discard-worktree'))
+    await step(action, () => discardWorktree(plan, action.path, action.adminDir));
 
   const git = [...of('create-worktree'), ...of('restore-worktree'), ...of('restore-branch')];
   const marker = (index: number, kind: string) => join(plan.paths.runDir, `${index}.${kind}`);
@@ -135,11 +136,21 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
 
 /**
  * Removes a worktree whose `git worktree add` was killed half-way (git's own `initializing`
- * lock is still there): it holds only part of a checkout, and its agent never started.
+ * lock is still there): it holds only part of a checkout, and its agent never started. A
+ * registration killed before git wrote all of its files (`adminDir`) is removed by hand, since
+ * git cannot read it; its directory only when git made it (it has nothing but git's `.git` file).
  */
-async function discardWorktree(plan: Plan, path: string): Promise<void> {
-  await gitOk(plan.repo.root, ['worktree', 'unlock', path]).catch(() => undefined);
-  await rm(path, { recursive: true, force: true });
+async function discardWorktree(plan: Plan, path: string, adminDir?: string): Promise<void> {
+  if (adminDir) {
+    const known = existsSync(join(adminDir, 'gitdir'));
+    await rm(adminDir, { recursive: true, force: true });
+    const entries = await readdir(path).catch(() => undefined);
+    if (entries && (known || entries.every((e) => e === '.git')))
+      await rm(path, { recursive: true, force: true });
+  } else {
+    await gitOk(plan.repo.root, ['worktree', 'unlock', path]).catch(() => undefined);
+    await rm(path, { recursive: true, force: true });
+  }
   await pruneWorktrees(plan.repo.root);
 }
 

@@ -1,30 +1,37 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { git } from './git/run.js';
-import { listBranches, listWorktrees } from './git/worktrees.js';
+import { listBranches, listWorktrees, type WorktreeEntry } from './git/worktrees.js';
 import type { MuxDriver } from './mux/types.js';
 import type { Plan } from './plan.js';
 import type { Observed } from './reconcile.js';
 
 /** Reads everything the reconciler needs, in parallel. Changes nothing. */
 export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, string>): Promise<Observed> {
-  const [worktrees, branches, session, staleFiles, admin] = await Promise.all([
-    listWorktrees(plan.repo.root),
+  const paths = plan.candidates.map((c) => c.worktree);
+  const [listed, branches, session, staleFiles, admin] = await Promise.all([
+    // `git worktree list` dies on a registration half-written by a killed `git worktree add`.
+    listWorktrees(plan.repo.root).catch(() => undefined),
     listBranches(
       plan.repo.root,
       plan.candidates.map((c) => c.branch),
     ),
     driver.inspect(plan),
     findStale(files),
-    worktreeAdmin(plan.repo.commonDir),
+    worktreeAdmin(plan.repo.commonDir, paths),
   ]);
-  const existingPaths = new Set(plan.candidates.map((c) => c.worktree).filter((p) => existsSync(p)));
+  const worktrees = listed ?? fromAdmin(admin);
+  const existingPaths = new Set(paths.filter((p) => existsSync(p)));
   const prepared = new Set(
     plan.candidates.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
   );
   const locked = new Map<string, string>();
-  for (const [path, entry] of admin) if (entry.locked !== undefined) locked.set(path, entry.locked);
+  const incomplete = new Map<string, string>();
+  for (const [path, entry] of admin) {
+    if (entry.locked !== undefined) locked.set(path, entry.locked);
+    if (!entry.complete) incomplete.set(path, entry.dir);
+  }
   const lostHeads = new Map<string, string>();
   await Promise.all(
     plan.candidates.map(async (c) => {
@@ -35,7 +42,17 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
       if (head) lostHeads.set(c.worktree, head);
     }),
   );
-  return { worktrees, branches, existingPaths, session, staleFiles, prepared, locked, lostHeads };
+  return {
+    worktrees,
+    branches,
+    existingPaths,
+    session,
+    staleFiles,
+    prepared,
+    locked,
+    incomplete,
+    lostHeads,
+  };
 }
 
 /** Written once a worktree's copy + setup finished; removed before the worktree is (re)created. */
@@ -55,23 +72,58 @@ interface AdminEntry {
   dir: string;
   /** Lock reason ('' when locked without one); `initializing` while `git worktree add` runs. */
   locked?: string;
+  /** gitdir, commondir and HEAD all there: git can read it. */
+  complete: boolean;
+  head?: string;
+  branch?: string;
 }
 
-/** Worktree path → its administrative directory, read from the files git keeps there. */
-async function worktreeAdmin(commonDir: string): Promise<Map<string, AdminEntry>> {
+/**
+ * Worktree path → its administrative directory, read from the files git keeps there. A
+ * registration without its `gitdir` file (killed right after `git worktree add` made the
+ * directory) is matched to a candidate by name, as git names it after the worktree's basename.
+ */
+async function worktreeAdmin(commonDir: string, candidates: string[]): Promise<Map<string, AdminEntry>> {
   const root = join(commonDir, 'worktrees');
   const ids = await readdir(root).catch(() => [] as string[]);
   const map = new Map<string, AdminEntry>();
   await Promise.all(
     ids.map(async (id) => {
       const dir = join(root, id);
-      const gitdir = await readFile(join(dir, 'gitdir'), 'utf8').catch(() => undefined);
-      if (!gitdir?.trim()) return;
-      const locked = await readFile(join(dir, 'locked'), 'utf8').catch(() => undefined);
-      map.set(resolve(dirname(gitdir.trim())), { dir, locked: locked?.trim() });
+      const read = (name: string) =>
+        readFile(join(dir, name), 'utf8').then(
+          (t) => t.trim(),
+          () => undefined,
+        );
+      const [gitdir, locked, commondir, head] = await Promise.all([
+        read('gitdir'),
+        read('locked'),
+        read('commondir'),
+        read('HEAD'),
+      ]);
+      const path = gitdir
+        ? resolve(dirname(gitdir))
+        : candidates.find((p) => new RegExp(`^${escapeRegExp(basename(p))}\\d*$`).test(id));
+      if (!path) return;
+      const entry: AdminEntry = { dir, locked, complete: !!(gitdir && commondir && head) };
+      if (head?.startsWith('ref: refs/heads/')) entry.branch = head.slice('ref: refs/heads/'.length);
+      else if (head && /^[0-9a-f]{40,64}$/.test(head)) entry.head = head;
+      map.set(path, entry);
     }),
   );
   return map;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What `git worktree list` would say about the linked worktrees, when it cannot say it. */
+function fromAdmin(admin: Map<string, AdminEntry>): WorktreeEntry[] {
+  return [...admin].map(([path, entry]) => ({
+    path,
+    head: entry.head,
+    branch: entry.branch,
+    prunable: !existsSync(path) && entry.locked === undefined,
+  }));
 }
 
 /**

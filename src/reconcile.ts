@@ -17,13 +17,15 @@ export interface Observed {
   prepared: Set<number>;
   /** Locked worktrees (path → reason). `initializing` is git's own lock while it creates one. */
   locked: Map<string, string>;
+  /** Worktree path → its registration directory, for registrations git cannot read (files missing). */
+  incomplete: Map<string, string>;
   /** Worktree path → the commit it was on, for worktrees whose branch ref was deleted under them. */
   lostHeads: Map<string, string>;
 }
 
 export type Action =
   | { kind: 'prune-worktrees'; paths: string[] }
-  | { kind: 'discard-worktree'; index: number; path: string }
+  | { kind: 'discard-worktree'; index: number; path: string; adminDir?: string }
   | { kind: 'create-worktree'; index: number; branch: string; path: string; base: string }
   | { kind: 'restore-worktree'; index: number; branch: string; path: string }
   | { kind: 'restore-branch'; index: number; branch: string; path: string; head: string }
@@ -63,11 +65,17 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
     let registered = byPath.get(c.worktree);
     let exists = observed.existingPaths.has(c.worktree);
     const branchCommit = observed.branches.get(c.branch);
-    if (registered && interrupted(c.worktree)) {
+    const damaged = observed.incomplete.get(c.worktree);
+    if ((registered || damaged) && interrupted(c.worktree)) {
       // A checkout that never finished holds no work (its agent never started): start it over.
-      actions.push({ kind: 'discard-worktree', index: c.index, path: c.worktree });
+      actions.push({ kind: 'discard-worktree', index: c.index, path: c.worktree, adminDir: damaged });
       registered = undefined;
       exists = false;
+    } else if (damaged) {
+      problems.push(
+        `git's registration of the worktree ${c.worktree} (${damaged}) is missing files, so git cannot read it. If that worktree holds no work of yours, remove both (\`rm -rf "${damaged}" "${c.worktree}"\`) and run again; otherwise run \`git worktree repair "${c.worktree}"\`.`,
+      );
+      continue;
     }
     const live = registered && !registered.prunable && exists;
     if (registered && live) {

@@ -198,7 +198,7 @@ function assertPromptPassable(plan: Plan): void {
 function unfinished(plan: Plan, error: unknown): unknown {
   const again = `run \`parallel up ${plan.task}\` again to continue`;
   if (error instanceof UserError) {
-    if (/parallel up/.test(error.message)) return error;
+    if (/parallel up|again/.test(error.message)) return error;
     return new UserError(`${sentence(error.message)} What was already done is kept; ${again}.`, {
       exitCode: error.exitCode,
       cause: error.cause ?? error,

@@ -22,8 +22,8 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const FIXTURE_BIN = join(ROOT, 'test/fixtures/bin');
 export const FAKE_AGENT = join(FIXTURE_BIN, 'fake-agent');
 export const ZELLIJ_DOUBLE = join(FIXTURE_BIN, 'zellij');
-/** The built CLI (`npx tsup`); PARALLEL_CLI points elsewhere (a private build). */
-export const CLI = process.env.PARALLEL_CLI ?? join(ROOT, 'dist/cli.js');
+/** The built CLI (`npx tsup`); PARALLEL_CLI (or GP_CLI) points at another build. */
+export const CLI = process.env.PARALLEL_CLI ?? process.env.GP_CLI ?? join(ROOT, 'dist/cli.js');
 
 export const hasTmux = (() => {
   try {
@@ -121,6 +121,8 @@ function baseEnv(parent: string, zellij: boolean): NodeJS.ProcessEnv {
     FAKE_AGENT_LOG_DIR: join(parent, 'agent-log'),
     NO_COLOR: '1',
     FORCE_COLOR: '0',
+    // A test's `git status` must not take index.lock while an agent commits in that worktree.
+    GIT_OPTIONAL_LOCKS: '0',
   };
 }
 

@@ -3,6 +3,7 @@
  * `up` that changes nothing, a killed session rebuilt with resumed agents, a deleted worktree
  * rebuilt from its branch, `down` keeping the work.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -226,4 +227,26 @@ export function tmuxPanes(repo: TestRepo, session: string): { id: string; index:
 export async function killTmuxSession(repo: TestRepo, session: string): Promise<void> {
   tmux(repo, ['kill-session', '-t', `=${session}`]);
   await waitFor(() => tmuxPanes(repo, session).length === 0, { message: 'tmux session gone' });
+}
+
+/** Runs the (fake) zellij CLI with the repo's environment; throws on a non-zero exit. */
+export const zellij = (repo: TestRepo, args: string[]) =>
+  execFileSync('zellij', args, {
+    env: repo.env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 15_000,
+  });
+
+/** Terminal panes of a live Zellij session; [] when the session is not live. */
+export function zellijPanes(
+  repo: TestRepo,
+  session: string,
+): { id: number; title: string; exited: boolean; exit_status: number | null }[] {
+  try {
+    const panes = JSON.parse(zellij(repo, ['--session', session, 'action', 'list-panes', '--json']));
+    return panes.filter((p: { is_plugin: boolean }) => !p.is_plugin);
+  } catch {
+    return [];
+  }
 }
