@@ -26,6 +26,13 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
   const prepared = new Set(
     plan.candidates.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
   );
+  const exitCodes = new Map<number, number>();
+  await Promise.all(
+    plan.candidates.map(async (c) => {
+      const text = await readFile(join(plan.paths.runDir, `${c.index}.exit`), 'utf8').catch(() => '');
+      if (/^\d+\s*$/.test(text)) exitCodes.set(c.index, Number(text));
+    }),
+  );
   const locked = new Map<string, string>();
   const incomplete = new Map<string, string>();
   for (const [path, entry] of admin) {
@@ -49,6 +56,7 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     session,
     staleFiles,
     prepared,
+    exitCodes,
     locked,
     incomplete,
     lostHeads,

@@ -15,6 +15,11 @@ export interface Observed {
   staleFiles: string[];
   /** Candidates whose worktree finished its copy + setup step. */
   prepared: Set<number>;
+  /**
+   * Exit status each launcher wrote when its agent ended (`run/<n>.exit`). A launcher that was
+   * killed writes none. tmux can show a pane dead before it has collected its status.
+   */
+  exitCodes: Map<number, number>;
   /** Locked worktrees (path → reason). `initializing` is git's own lock while it creates one. */
   locked: Map<string, string>;
   /** Worktree path → its registration directory, for registrations git cannot read (files missing). */
@@ -188,7 +193,11 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
       if (created.has(c.index) || rebuilt.has(c.index)) restart(alive);
     }
     // A finished agent (exit 0) is left alone; a crashed or killed one is started again (it resumes).
-    else if (created.has(c.index) || !panes.some((p) => p.exitCode === 0)) restart(panes[panes.length - 1]!);
+    else if (
+      created.has(c.index) ||
+      !panes.some((p) => (p.exitCode ?? observed.exitCodes.get(c.index)) === 0)
+    )
+      restart(panes[panes.length - 1]!);
   }
   return { actions, problems };
 }

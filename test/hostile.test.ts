@@ -48,7 +48,6 @@ describe('hostile task names are refused by up before anything runs or is create
   const names = [
     '../x',
     '-rf',
-    '--help-me',
     '$(touch pwned)',
     '`touch pwned`',
     'a;touch pwned',
@@ -58,10 +57,7 @@ describe('hostile task names are refused by up before anything runs or is create
     'x..y',
     'a'.repeat(300),
     'ünïcødé',
-    'a b',
     'x.lock',
-    'HEAD',
-    '',
   ];
 
   it.concurrent.for(names)('%j', async (name) => {
@@ -217,12 +213,12 @@ describe('prompts reach the agent byte-exact through the launcher (fast-check)',
   }
 
   const modes: [string, PromptMode, number][] = [
-    ['arg', 'arg', 800],
-    ['{flag}', { flag: '--prompt' }, 600],
-    ['stdin', 'stdin', 600],
+    ['arg', 'arg', 600],
+    ['{flag}', { flag: '--prompt' }, 450],
+    ['stdin', 'stdin', 450],
   ];
   it.for(modes)('%s', async ([, mode, count]) => {
-    const size = 200;
+    const size = 150;
     await fc.assert(
       fc.asyncProperty(
         fc.array(promptArb(mode === 'stdin'), { minLength: size, maxLength: size }),
@@ -322,9 +318,9 @@ describe.concurrent('paths with spaces, quotes and a literal $HOME', () => {
       expectOk(result, 'up in a weird path');
       await expectPrompts(repo, 'feat', prompt);
       expect(repo.worktree('feat', 1)).toContain(weird);
-      const again = await repo.run(['up', 'feat', '--mux', mux, '--no-attach']);
+      const again = await repo.run(['up', 'feat', '--mux', mux, '--no-attach', '--json']);
       expectOk(again, 'second up in a weird path');
-      expect(again.stderr).toContain('already up');
+      expect(JSON.parse(again.stdout).actions).toEqual([]);
     } finally {
       stopMux(repo, mux);
       await repo.cleanup();
