@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { git } from './git/run.js';
+import { git, type RunResult } from './git/run.js';
 import type { MuxDriver } from './mux/types.js';
 import type { Plan } from './plan.js';
 
@@ -30,25 +32,98 @@ export interface TaskStatus {
   candidates: CandidateStatus[];
 }
 
+/** What git says about one candidate: worktree changes and commits since the base. */
+export interface Work {
+  exists: boolean;
+  commitsAhead: number;
+  changedFiles: number;
+  uncommitted: number;
+  untracked: number;
+  /** Committer date of the branch tip. */
+  tipDate?: Date;
+}
+
 /**
- * Observes every candidate of a task. Read-only. Git work per candidate is one `git status`
- * (the only command that reads the worktree's files); branch tips and dates come from one
- * `for-each-ref` for all candidates, and commit counts and committed changes are computed
- * from commits alone, only for candidates that have commits.
+ * The git side of `status` for a set of candidates, started at once: one `for-each-ref` for
+ * every branch tip, one `git status` per worktree (the only command that reads the worktree's
+ * files), and, only for candidates with commits, their count and the files they changed. It
+ * needs no config, so `status` starts it from the state file while the config still loads.
  */
-export async function taskStatus(plan: Plan, driver: MuxDriver): Promise<TaskStatus> {
-  const [session, tips] = await Promise.all([
-    driver.inspect(plan).catch(() => null),
-    branchTips(
-      plan.repo.root,
-      plan.candidates.map((c) => c.branch),
-    ),
-  ]);
+export class GitWork {
+  private readonly tips: Promise<Map<string, Tip>>;
+  private readonly work = new Map<string, Promise<Work>>();
+  /** With a status per CPU or more running at once, git's own lstat threads only add overhead. */
+  private readonly statusArgs: string[];
+
+  /**
+   * `runDir`: the task's run markers. A candidate whose agent has exited (`<n>.exit`) gets a
+   * `git status` that may write back the refreshed index: a fresh checkout leaves every file
+   * "racily clean" (written in the second the index was), and until git rewrites the index each
+   * status re-reads all of them. Worktrees with a running agent are only read.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly base: string,
+    candidates: Candidate[],
+    private readonly runDir: string,
+  ) {
+    const concurrent = candidates.length >= availableParallelism();
+    this.statusArgs = [
+      ...(concurrent ? ['-c', 'core.preloadIndex=false'] : []),
+      'status',
+      '--porcelain',
+      '-z',
+    ];
+    this.tips = branchTips(
+      root,
+      candidates.map((c) => c.branch),
+    );
+    for (const c of candidates) this.work.set(key(c), this.start(c));
+    // Work that the plan turns out not to need must not end the process as an unhandled rejection.
+    for (const work of this.work.values()) work.catch(() => undefined);
+  }
+
+  /** Whether this was started for the same repository, base and candidate. */
+  covers(root: string, base: string, c: Candidate): boolean {
+    return root === this.root && base === this.base && this.work.has(key(c));
+  }
+
+  get(c: Candidate): Promise<Work> {
+    let work = this.work.get(key(c));
+    if (!work) {
+      work = this.start(c);
+      this.work.set(key(c), work);
+    }
+    return work;
+  }
+
+  private async start(c: Candidate): Promise<Work> {
+    const idle = existsSync(join(this.runDir, `${c.index}.exit`));
+    const status = git(c.worktree, this.statusArgs, { optionalLocks: idle });
+    const tip = (await this.tips).get(c.branch);
+    const work = await worktreeWork(this.root, c.worktree, this.base, tip?.commit, status);
+    return { ...work, tipDate: tip?.date };
+  }
+}
+
+type Candidate = { index: number; branch: string; worktree: string };
+const key = (c: Candidate) => `${c.index}\0${c.branch}\0${c.worktree}`;
+
+/**
+ * Observes every candidate of a task. Read-only. `early`: the git work, when the caller could
+ * start it before the plan was ready (it is used for the candidates it covers).
+ */
+export async function taskStatus(plan: Plan, driver: MuxDriver, early?: GitWork): Promise<TaskStatus> {
+  const covered = plan.candidates.every((c) => early?.covers(plan.repo.root, plan.base.commit, c));
+  const gitWork =
+    covered && early
+      ? early
+      : new GitWork(plan.repo.root, plan.base.commit, plan.candidates, plan.paths.runDir);
+  const session = await driver.inspect(plan).catch(() => null);
   const panes = new Map((session?.panes ?? []).map((p) => [p.index, p]));
   const candidates = await Promise.all(
     plan.candidates.map(async (c): Promise<CandidateStatus> => {
       const pane = panes.get(c.index);
-      const tip = tips.get(c.branch);
       const [exitFile, logTime, work] = await Promise.all([
         pane && !pane.alive && pane.exitCode === undefined
           ? readExit(join(plan.paths.runDir, `${c.index}.exit`))
@@ -57,9 +132,9 @@ export async function taskStatus(plan: Plan, driver: MuxDriver): Promise<TaskSta
           (s) => s.mtime,
           () => undefined,
         ),
-        worktreeWork(plan.repo.root, c.worktree, plan.base.commit, tip?.commit),
+        gitWork.get(c),
       ]);
-      const latest = [logTime, tip?.date]
+      const latest = [logTime, work.tipDate]
         .filter((d): d is Date => !!d && !Number.isNaN(d.getTime()))
         .sort((a, b) => b.getTime() - a.getTime())[0];
       return {
@@ -110,24 +185,22 @@ async function branchTips(root: string, branches: string[]): Promise<Map<string,
   return tips;
 }
 
-interface Work {
-  exists: boolean;
-  commitsAhead: number;
-  changedFiles: number;
-  uncommitted: number;
-  untracked: number;
-}
-
 /**
  * Commits ahead of the base, files that differ from the base (committed, uncommitted or
  * untracked) and the uncommitted/untracked counts. Files differing from the base are the
  * commits' changes plus the worktree's; only when a candidate has both does it need the
  * exact (slower) `git diff <base>` against its files.
  */
-async function worktreeWork(root: string, worktree: string, base: string, tip: string | undefined) {
+async function worktreeWork(
+  root: string,
+  worktree: string,
+  base: string,
+  tip: string | undefined,
+  status: Promise<RunResult>,
+): Promise<Work> {
   const moved = tip !== undefined && tip !== base;
   const [porcelain, ahead] = await Promise.all([
-    git(worktree, ['status', '--porcelain', '-z']),
+    status,
     moved ? git(root, ['rev-list', '--count', `${base}..${tip}`]) : undefined,
   ]);
   const work: Work = { exists: false, commitsAhead: 0, changedFiles: 0, uncommitted: 0, untracked: 0 };

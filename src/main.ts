@@ -1,20 +1,43 @@
 import { isUserError } from './errors.js';
 import { info, pc } from './output.js';
-import { buildProgram, COMMANDS } from './program.js';
 
 /** Parses argv, runs one command, turns errors into one paragraph and an exit code. */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   const args = argv.filter((a) => a !== '--verbose');
-  // `git parallel add-auth …` is `parallel up add-auth …`.
-  if (args[0] !== undefined && !args[0].startsWith('-') && !COMMANDS.includes(args[0])) args.unshift('up');
-  const program = buildProgram();
   try {
-    await program.parseAsync(args, { from: 'user' });
+    if (!(await runWithoutParser(args))) {
+      const { buildProgram, COMMANDS } = await import('./program.js');
+      // `git parallel add-auth …` is `parallel up add-auth …`.
+      if (args[0] !== undefined && !args[0].startsWith('-') && !COMMANDS.includes(args[0]))
+        args.unshift('up');
+      await buildProgram().parseAsync(args, { from: 'user' });
+    }
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     return report(error, verbose);
   }
+}
+
+/**
+ * `ls [--json]` and `status [task] [--json]` are what people (and prompts, editors) run most,
+ * and all they take is one optional word and one flag: they start without loading the option
+ * parser. Anything else about them (help, unknown options, extra words) goes to the parser.
+ */
+async function runWithoutParser(args: string[]): Promise<boolean> {
+  const [command, ...rest] = args;
+  const words = rest.filter((a) => a !== '--json');
+  if (words.some((a) => a.startsWith('-'))) return false;
+  const json = words.length < rest.length;
+  if (command === 'ls' && words.length === 0) {
+    await (await import('./commands/ls.js')).ls({ json });
+    return true;
+  }
+  if (command === 'status' && words.length <= 1) {
+    await (await import('./commands/status.js')).status(words[0], { json });
+    return true;
+  }
+  return false;
 }
 
 function report(error: unknown, verbose: boolean): number {

@@ -1,21 +1,38 @@
-import { type CandidateStatus, type TaskStatus, taskStatus } from '../candidate-status.js';
-import { loadTask } from '../context.js';
+import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../candidate-status.js';
 import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
-import { loadDriver } from '../mux/index.js';
 import { out, pc, printJson } from '../output.js';
-import { listTasks } from '../state.js';
+import { listTasks, readState, type TaskState } from '../state.js';
+import { statePaths } from '../state-paths.js';
+import { assertValidTaskName } from '../task.js';
 
+/**
+ * The git work (a `git status` per worktree, the slow part) starts from the state files as
+ * soon as the repository is known; loading the config and the multiplexer driver for the plan
+ * runs meanwhile.
+ */
 export async function status(task: string | undefined, options: { json?: boolean }): Promise<void> {
-  const tasks = task
-    ? [task]
-    : (await listTasks((await findRepo(process.cwd())).commonDir)).map((s) => s.task);
-  const results: TaskStatus[] = [];
-  for (const name of tasks) {
-    const { plan, state } = await loadTask(name, {});
-    if (!state) throw unknownTask(name);
-    results.push(await taskStatus(plan, await loadDriver(plan.mux)));
-  }
+  if (task !== undefined) assertValidTaskName(task);
+  const repo = await findRepo(process.cwd());
+  const states: (TaskState | undefined)[] = task
+    ? [await readState(statePaths(repo.commonDir, task).stateFile)]
+    : await listTasks(repo.commonDir);
+  const early = states.map(
+    (s) =>
+      s && new GitWork(repo.root, s.base.commit, s.candidates, statePaths(repo.commonDir, s.task).runDir),
+  );
+  const tasks = task ? [task] : states.map((s) => s!.task);
+  const [{ loadTask }, { loadDriver }] = await Promise.all([
+    import('../context.js'),
+    import('../mux/index.js'),
+  ]);
+  const results: TaskStatus[] = await Promise.all(
+    tasks.map(async (name, i) => {
+      const { plan, state } = await loadTask(name, {});
+      if (!state) throw unknownTask(name);
+      return taskStatus(plan, await loadDriver(plan.mux), early[i]);
+    }),
+  );
   if (options.json) return printJson(task ? results[0] : results);
   if (results.length === 0) return out('No tasks yet. Start one with: parallel <task> --prompt "…"');
   out(results.map(formatTask).join('\n\n'));

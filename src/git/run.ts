@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { trace, tracing } from '../perf/trace.js';
 
 export interface RunResult {
   stdout: string;
@@ -6,22 +7,40 @@ export interface RunResult {
   exitCode: number;
 }
 
-/** Runs git without a shell; resolves with its exit code instead of throwing. `env` replaces git's environment. */
-export function git(
-  cwd: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv } = {},
-): Promise<RunResult> {
+export interface GitOptions {
+  /** Replaces git's environment. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Let git take its optional locks (`git status` then writes back the refreshed index). Off by
+   * default so that git-parallel never makes an agent's own git command fail on index.lock.
+   */
+  optionalLocks?: boolean;
+}
+
+/** Runs git without a shell (stdin closed); resolves with its exit code instead of throwing. */
+export function git(cwd: string, args: string[], options: GitOptions = {}): Promise<RunResult> {
+  const env = options.env ?? (options.optionalLocks ? lockingEnv() : gitEnv());
+  const start = tracing ? performance.now() : 0;
   return new Promise((resolve) => {
-    execFile(
-      'git',
-      args,
-      { cwd, env: options.env ?? gitEnv(), maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ stdout, stderr, exitCode: code });
-      },
-    );
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    let failed: Error | undefined;
+    child.on('error', (error) => {
+      failed = error;
+    });
+    child.on('close', (code) => {
+      const exitCode = failed ? 127 : (code ?? 1);
+      if (failed) stderr ||= `cannot run git: ${failed.message}`;
+      if (tracing) trace(`git ${args.join(' ')} (in ${cwd}) → ${exitCode}`, start);
+      resolve({ stdout, stderr, exitCode });
+    });
   });
 }
 
@@ -47,6 +66,7 @@ export class GitError extends Error {
 }
 
 let cachedEnv: NodeJS.ProcessEnv | undefined;
+let cachedLockingEnv: NodeJS.ProcessEnv | undefined;
 /** Git must not prompt or page, and its messages must be parseable. */
 export function gitEnv(): NodeJS.ProcessEnv {
   cachedEnv ??= {
@@ -57,4 +77,12 @@ export function gitEnv(): NodeJS.ProcessEnv {
     GIT_OPTIONAL_LOCKS: '0',
   };
   return cachedEnv;
+}
+
+function lockingEnv(): NodeJS.ProcessEnv {
+  if (!cachedLockingEnv) {
+    cachedLockingEnv = { ...gitEnv() };
+    delete cachedLockingEnv.GIT_OPTIONAL_LOCKS;
+  }
+  return cachedLockingEnv;
 }

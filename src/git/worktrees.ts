@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, git, gitEnv, gitOk } from './run.js';
 
@@ -49,28 +48,22 @@ export async function listBranches(root: string, names: string[]): Promise<Map<s
   return map;
 }
 
-let inFlight = 0;
-
 /**
  * A worktree on `branch` (created at `base` when given), checked out. Two steps: the
  * registration (`git worktree add --no-checkout`, milliseconds) runs one at a time, because
- * concurrent `worktree add`s in one repository race on each other's half-written admin files;
- * the checkout (the expensive part) runs concurrently with the other worktrees' checkouts,
- * with git's parallel checkout workers sharing the CPUs among the worktrees being added.
- * Until its files are there the worktree stays locked as `initializing`, git's own marker for
- * an unfinished `worktree add`.
+ * concurrent `worktree add`s in one repository race on each other's half-written admin files
+ * ("failed to read …/commondir"); the checkout (the expensive part) runs concurrently with
+ * the other worktrees' checkouts. Until its files are there the worktree stays locked as
+ * `initializing`, git's own marker for an unfinished `worktree add`, so a run killed half-way
+ * is recognised as such. (Git's parallel checkout, `checkout.workers`, was measured slower for
+ * one worktree of 10,000 small files on 2 cores and is left to the user's git config.)
  */
 export async function addWorktree(root: string, path: string, branch: string, base?: string): Promise<void> {
-  inFlight++;
-  try {
-    const admin = await serially(() => registerWorktree(root, path, branch, base));
-    const workers = Math.max(1, Math.floor(availableParallelism() / inFlight));
-    await checkout(root, path, workers, base === undefined ? undefined : branch);
-    await unlink(join(admin, 'locked')).catch(() => undefined);
-  } finally {
-    inFlight--;
-  }
-  await postCheckoutHook(root, path, base);
+  const hook = postCheckoutHook(root).catch(() => undefined);
+  const admin = await serially(() => registerWorktree(root, path, branch, base));
+  await checkout(root, path, base === undefined ? undefined : branch);
+  await unlink(join(admin, 'locked')).catch(() => undefined);
+  if (await hook) await runPostCheckout(path, base);
 }
 
 const INITIALIZING = 'initializing';
@@ -103,11 +96,11 @@ async function registerWorktree(root: string, path: string, branch: string, base
 }
 
 /**
- * What `git worktree add` runs after registering (`reset --hard`), with `workers` parallel
- * checkout processes. On failure the half-made worktree (and a branch made for it) is removed.
+ * What `git worktree add` runs after registering it. On failure the half-made worktree (and
+ * the branch made for it) is removed, as `git worktree add` itself does.
  */
-async function checkout(root: string, path: string, workers: number, newBranch?: string): Promise<void> {
-  const args = ['-c', `checkout.workers=${workers}`, 'reset', '--hard', '--quiet', '--no-recurse-submodules'];
+async function checkout(root: string, path: string, newBranch?: string): Promise<void> {
+  const args = ['reset', '--hard', '--quiet', '--no-recurse-submodules'];
   const result = await git(path, args);
   if (result.exitCode === 0) return;
   await git(root, ['worktree', 'remove', '--force', '--force', path]);
@@ -115,17 +108,21 @@ async function checkout(root: string, path: string, workers: number, newBranch?:
   throw new GitError(args, result);
 }
 
-const hookFiles = new Map<string, Promise<string>>();
-/** Runs post-checkout the way `git worktree add` does (old HEAD all zeros, flag 1), if there is one. */
-async function postCheckoutHook(root: string, path: string, base?: string): Promise<void> {
+const hookFiles = new Map<string, Promise<string | undefined>>();
+/** The repository's post-checkout hook, if it has one (core.hooksPath honoured). Looked up once. */
+function postCheckoutHook(root: string): Promise<string | undefined> {
   let file = hookFiles.get(root);
   if (!file) {
     file = gitOk(root, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks/post-checkout']).then(
-      (out) => out.trim(),
+      (out) => (existsSync(out.trim()) ? out.trim() : undefined),
     );
     hookFiles.set(root, file);
   }
-  if (!existsSync(await file)) return;
+  return file;
+}
+
+/** Runs post-checkout the way `git worktree add` does: old HEAD all zeros, new HEAD, flag 1. */
+async function runPostCheckout(path: string, base?: string): Promise<void> {
   const head = base ?? (await gitOk(path, ['rev-parse', 'HEAD'])).trim();
   const args = ['hook', 'run', '--ignore-missing', 'post-checkout', '--', '0'.repeat(head.length), head, '1'];
   const env = { ...gitEnv() };
@@ -146,12 +143,6 @@ export const attachBranch = (worktree: string, branch: string) =>
 
 /** Paths with uncommitted or untracked changes, as `git status --porcelain` lines. */
 export async function dirtyFiles(worktree: string): Promise<string[]> {
-  const out = await gitOk(worktree, [
-    'status',
-    '--porcelain',
-    '--untracked-files=normal',
-    '--no-renames',
-    '--ignore-submodules=dirty',
-  ]);
+  const out = await gitOk(worktree, ['status', '--porcelain', '--untracked-files=normal']);
   return out.split('\n').filter(Boolean);
 }
