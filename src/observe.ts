@@ -34,10 +34,10 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     }),
   );
   const locked = new Map<string, string>();
-  const incomplete = new Map<string, string>();
+  const incomplete = new Map<string, { dir: string; interrupted: boolean }>();
   for (const [path, entry] of admin) {
     if (entry.locked !== undefined) locked.set(path, entry.locked);
-    if (!entry.complete) incomplete.set(path, entry.dir);
+    if (!entry.complete) incomplete.set(path, { dir: entry.dir, interrupted: entry.interrupted });
   }
   const lostHeads = new Map<string, string>();
   await Promise.all(
@@ -82,6 +82,11 @@ interface AdminEntry {
   locked?: string;
   /** gitdir, commondir and HEAD all there: git can read it. */
   complete: boolean;
+  /**
+   * Left by a killed `git worktree add`: it writes `locked` (\`initializing\`) first, then
+   * `gitdir`, `commondir`, `HEAD`; killed before `gitdir`, the lock may be missing or empty.
+   */
+  interrupted: boolean;
   head?: string;
   branch?: string;
 }
@@ -113,7 +118,12 @@ async function worktreeAdmin(commonDir: string, candidates: string[]): Promise<M
         ? resolve(dirname(gitdir))
         : candidates.find((p) => new RegExp(`^${escapeRegExp(basename(p))}\\d*$`).test(id));
       if (!path) return;
-      const entry: AdminEntry = { dir, locked, complete: !!(gitdir && commondir && head) };
+      const entry: AdminEntry = {
+        dir,
+        locked,
+        complete: !!(gitdir && commondir && head),
+        interrupted: locked === 'initializing' || (!gitdir && !locked),
+      };
       if (head?.startsWith('ref: refs/heads/')) entry.branch = head.slice('ref: refs/heads/'.length);
       else if (head && /^[0-9a-f]{40,64}$/.test(head)) entry.head = head;
       map.set(path, entry);

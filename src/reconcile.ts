@@ -23,7 +23,7 @@ export interface Observed {
   /** Locked worktrees (path → reason). `initializing` is git's own lock while it creates one. */
   locked: Map<string, string>;
   /** Worktree path → its registration directory, for registrations git cannot read (files missing). */
-  incomplete: Map<string, string>;
+  incomplete: Map<string, { dir: string; interrupted: boolean }>;
   /** Worktree path → the commit it was on, for worktrees whose branch ref was deleted under them. */
   lostHeads: Map<string, string>;
 }
@@ -71,14 +71,14 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
     let exists = observed.existingPaths.has(c.worktree);
     const branchCommit = observed.branches.get(c.branch);
     const damaged = observed.incomplete.get(c.worktree);
-    if ((registered || damaged) && interrupted(c.worktree)) {
+    if ((registered || damaged) && (interrupted(c.worktree) || damaged?.interrupted)) {
       // A checkout that never finished holds no work (its agent never started): start it over.
-      actions.push({ kind: 'discard-worktree', index: c.index, path: c.worktree, adminDir: damaged });
+      actions.push({ kind: 'discard-worktree', index: c.index, path: c.worktree, adminDir: damaged?.dir });
       registered = undefined;
       exists = false;
     } else if (damaged) {
       problems.push(
-        `git's registration of the worktree ${c.worktree} (${damaged}) is missing files, so git cannot read it. If that worktree holds no work of yours, remove both (\`rm -rf "${damaged}" "${c.worktree}"\`) and run again; otherwise run \`git worktree repair "${c.worktree}"\`.`,
+        `git's registration of the worktree ${c.worktree} (${damaged.dir}) is missing files, so git cannot read it. If that worktree holds no work of yours, remove both (\`rm -rf "${damaged.dir}" "${c.worktree}"\`) and run again; otherwise run \`git worktree repair "${c.worktree}"\`.`,
       );
       continue;
     }

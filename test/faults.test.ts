@@ -296,6 +296,26 @@ describe('git registry damaged by a killed `git worktree add`', () => {
       await repo.cleanup();
     }
   });
+  it('a registration killed before git wrote its gitdir (empty lock, empty directory): discarded too', async () => {
+    const repo = await makeRepo();
+    try {
+      const admin = join(repo.dir, '.git', 'worktrees', `${TASK}-1`);
+      mkdirSync(admin, { recursive: true });
+      writeFileSync(join(admin, 'locked'), '');
+      mkdirSync(repo.worktree(TASK, 1), { recursive: true });
+      const flow: Flow = { repo, mux: 'none', task: TASK };
+      const result = await repo.run(upArgs(flow, ['--prompt', 'x']));
+      expectOk(result, 'up over a registration without gitdir');
+      expect(
+        worktreeList(repo)
+          .map((w) => w.branch)
+          .sort(),
+      ).toEqual([`${TASK}-1`, `${TASK}-2`, `${TASK}-3`, 'main']);
+      await waitForStarts(repo, 3);
+    } finally {
+      await repo.cleanup();
+    }
+  });
 });
 
 describe.concurrent('disk full while writing the state', () => {
