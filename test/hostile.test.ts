@@ -212,6 +212,8 @@ describe('prompts reach the agent byte-exact through the launcher (fast-check)',
     }
   }
 
+  // 1,500 prompts per run; PARALLEL_PROMPT_SCALE=10 for a longer soak.
+  const scale = Number(process.env.PARALLEL_PROMPT_SCALE ?? 1);
   const modes: [string, PromptMode, number][] = [
     ['arg', 'arg', 600],
     ['{flag}', { flag: '--prompt' }, 450],
@@ -224,7 +226,7 @@ describe('prompts reach the agent byte-exact through the launcher (fast-check)',
         fc.array(promptArb(mode === 'stdin'), { minLength: size, maxLength: size }),
         (prompts) => runBatch(mode, prompts),
       ),
-      { numRuns: count / size, endOnFailure: true },
+      { numRuns: Math.max(1, Math.round((count * scale) / size)), endOnFailure: true },
     );
   });
 
