@@ -3,6 +3,11 @@ import { info, pc } from './output.js';
 
 /** Parses argv, runs one command, turns errors into one paragraph and an exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `parallel … | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const verbose = argv.includes('--verbose');
   const args = argv.filter((a) => a !== '--verbose');
   try {
