@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { gitOk } from './git/run.js';
 import { addWorktree, attachBranch, createBranch, pruneWorktrees } from './git/worktrees.js';
-import type { MuxDriver, PaneState } from './mux/types.js';
+import type { MuxDriver } from './mux/types.js';
 import { preparedMarker } from './observe.js';
 import { pc, warn } from './output.js';
-import type { Candidate, Plan } from './plan.js';
+import type { Plan } from './plan.js';
 import { copyInto, filesToCopy, runSetup } from './prepare.js';
 import type { Action } from './reconcile.js';
 import { writeFileAtomic } from './state.js';
@@ -22,11 +22,6 @@ export interface ApplyOptions {
    * power cut; the agents (tmux server, headless launchers) live in their own groups and survive.
    */
   crashAfter?: number;
-}
-
-/** What a driver may offer to restart one pane in place (tmux respawn-pane, …). */
-interface Restartable {
-  restartPane?(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void>;
 }
 
 /** Runs the reconciler's actions in dependency order: git, then files, then the multiplexer. */
@@ -114,22 +109,8 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
   }
   for (const action of of('restart-pane')) {
     const candidate = plan.candidates.find((c) => c.index === action.index)!;
-    const driver = options.driver as MuxDriver & Restartable;
-    await step(action, async () => {
-      if (driver.restartPane) {
-        await driver.restartPane(
-          plan,
-          { index: action.index, id: action.pane, alive: action.alive },
-          candidate,
-        );
-      } else if (!action.alive) {
-        await driver.addPane(plan, candidate);
-      } else {
-        warn(
-          `the agent of candidate ${candidate.label} still runs in the worktree that was just rebuilt under it (pane ${action.pane}); the ${driver.name} driver cannot restart a pane, so close that pane and run \`parallel up ${plan.task}\` again.`,
-        );
-      }
-    });
+    const pane = { index: action.index, id: action.pane, alive: action.alive };
+    await step(action, () => options.driver.restartPane(plan, pane, candidate));
   }
   progress.finish();
 }

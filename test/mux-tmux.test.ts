@@ -159,14 +159,79 @@ describe('TmuxDriver', () => {
     const plan = await fixture({ agents: 2, env: { FAKE_AGENT_EXIT: '3' } });
     rmSync(plan.candidates[1]!.worktree, { recursive: true }); // its launcher exits 1 before anything
     await driver.createSession(plan, plan.candidates);
-    const state = await waitFor(async () => {
-      const s = await driver.inspect(plan);
-      return s?.panes.every((pane) => !pane.alive) && s;
-    });
+    // Under load tmux can show a pane dead a while before it has its status: wait for both.
+    const state = await waitFor(
+      async () => {
+        const s = await driver.inspect(plan);
+        return s?.panes.every((pane) => !pane.alive && pane.exitCode !== undefined) && s;
+      },
+      { timeout: 20_000, message: 'both panes dead with their exit status' },
+    );
     expect(state.panes.map((p) => [p.index, p.exitCode])).toEqual([
       [1, 3],
       [2, 1],
     ]);
+  });
+
+  it("takes a dead pane's status from its launcher's exit file when tmux has none", async () => {
+    const plan = await fixture({ agents: 1 });
+    const run = plan.paths.runDir;
+    // Closes the pty (tmux shows the pane dead) before exiting: tmux 3.3 then never records a status.
+    writeFileSync(
+      plan.candidates[0]!.launcher,
+      `trap '' HUP; mkdir -p '${run}'; echo $$ > '${run}/1.pid'; echo 7 > '${run}/1.exit'; exec >&- 2>&- <&-; sleep 1\n`,
+    );
+    await driver.createSession(plan, plan.candidates);
+    const state = await waitFor(async () => {
+      const s = await driver.inspect(plan);
+      return s?.panes[0]?.alive === false && s;
+    });
+    expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 7 })]);
+  });
+
+  it('labels every pane in the tmux command that creates it', async () => {
+    // A tmux first on PATH that logs each invocation's arguments, then runs the real one.
+    const bin = join(tmp, 'bin');
+    const log = join(tmp, 'tmux.log');
+    mkdirSync(bin);
+    const real = sh(tmp, 'sh', ['-c', 'command -v tmux']).trim();
+    writeFileSync(
+      join(bin, 'tmux'),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\037' "$a"; done >> '${log}'\nprintf '\\036' >> '${log}'\nexec '${real}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      const plan = await fixture({ agents: 3, env: { FAKE_AGENT_STAY: '1' }, repoName: HOSTILE_REPO });
+      const labels = () =>
+        tmux('list-panes', '-s', '-t', `=${plan.session}`, '-F', '#{@parallel_index}|#{pane_title}').split(
+          '\n',
+        );
+      await driver.createSession(plan, plan.candidates);
+      expect(labels()).toEqual(plan.candidates.map((c) => `${c.index}|${c.paneName}`));
+      const pane = (await driver.inspect(plan))!.panes.find((p) => p.index === 2)!;
+      tmux('kill-pane', '-t', pane.id);
+      await driver.addPane(plan, plan.candidates[1]!);
+      expect(labels().sort()).toEqual(plan.candidates.map((c) => `${c.index}|${c.paneName}`));
+
+      const calls = readFileSync(log, 'utf8')
+        .split('\x1e')
+        .filter(Boolean)
+        .map((call) => call.split('\x1f').slice(0, -1));
+      const creating = calls.filter((args) =>
+        args.some((a) => ['new-session', 'split-window', 'new-window'].includes(a)),
+      );
+      expect(creating.length).toBe(4);
+      for (const args of creating) {
+        const index = args[args.indexOf('@parallel_index') + 1];
+        expect(args, args.join(' ')).toContain('@parallel_index');
+        expect(args).toContain('-T');
+        expect(index).toMatch(/^[1-3]$/);
+      }
+    } finally {
+      process.env.PATH = savedPath;
+    }
   });
 
   it('reports an agent killed by a signal as 128 + signal', async () => {

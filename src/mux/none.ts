@@ -52,6 +52,14 @@ export class HeadlessDriver implements MuxDriver {
     await this.createSession(plan, [candidate]);
   }
 
+  /** Stops the old launcher's process group if it still runs, then starts the launcher again. */
+  async restartPane(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void> {
+    const recorded = Number.parseInt(readText(runFile(plan, candidate, 'pid')) ?? '', 10);
+    const old = [Number.parseInt(pane.id, 10), recorded].filter((pid) => isLauncher(pid, candidate.launcher));
+    await stopProcessGroups([...new Set(old)]);
+    await this.addPane(plan, candidate);
+  }
+
   async killSession(plan: Plan): Promise<void> {
     const live = plan.candidates.flatMap((candidate) => {
       const pid = Number.parseInt(readText(runFile(plan, candidate, 'pid')) ?? '', 10);

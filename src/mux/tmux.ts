@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type Result } from 'execa';
 import { UserError } from '../errors.js';
@@ -7,6 +9,8 @@ import { stopProcessGroups } from './none.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const TIMEOUT_MS = 10_000;
+/** How long inspect waits for tmux to reap a dead pane whose launcher wrote no exit file. */
+const DEAD_STATUS_WAIT_MS = 3_000;
 const PANE_FORMAT = [
   '#{pane_id}',
   '#{@parallel_index}',
@@ -26,9 +30,11 @@ const LAYOUTS: Record<string, string> = {
 
 /**
  * tmux backend. Panes are found by the pane option `@parallel_index` (agents change titles),
- * targets use tmux ids (`@1`, `%3`) or the exact-match `=session` prefix, and `remain-on-exit`
- * is set in the same command list that creates a window, so even an agent that exits at once
- * leaves a dead pane with its exit status.
+ * targets use tmux ids (`@1`, `%3`) or the exact-match `=session` prefix. `remain-on-exit` and
+ * the pane's `@parallel_index` and title are set in the same command list that creates the pane:
+ * tmux runs a list as a whole, so no pane is ever unlabelled (a crash in between would make the
+ * next `up` add a duplicate), and even an agent that exits at once leaves a dead pane with its
+ * exit status.
  */
 export class TmuxDriver implements MuxDriver {
   readonly name = 'tmux' as const;
@@ -36,11 +42,14 @@ export class TmuxDriver implements MuxDriver {
   async inspect(plan: Plan): Promise<SessionState | null> {
     let rows = await listPanes(plan.session);
     // tmux marks a pane dead when its pty closes and records the status when it reaps the
-    // process, a moment later: wait out that gap so a dead pane comes with its exit code.
-    const deadline = Date.now() + 1_000;
+    // process, a moment later (longer under load). The launcher's own `<n>.exit` has the status
+    // too; only when there is none (it died before writing it) wait out that gap.
+    const settle = (list: PaneRow[] | null) => list?.map((row) => withExitFile(plan, row)) ?? null;
+    rows = settle(rows);
+    const deadline = Date.now() + DEAD_STATUS_WAIT_MS;
     while (rows?.some((row) => !row.alive && row.exitCode === undefined) && Date.now() < deadline) {
       await delay(20);
-      rows = await listPanes(plan.session);
+      rows = settle(await listPanes(plan.session));
     }
     if (rows === null) return null;
     return { name: plan.session, panes: rows.map(({ pid: _, ...pane }) => pane) };
@@ -53,13 +62,15 @@ export class TmuxDriver implements MuxDriver {
     // Each stacked pane needs two rows (line + border): leave room for all before a client sizes it.
     const height = Math.max(50, 3 * candidates.length);
     const size = ['-x', '200', '-y', String(height)];
+    // The new session has one window with one pane: `=session:` is that pane.
+    const target = `=${plan.session}:`;
     const created = await tmuxOk([
       ...['new-session', '-d', '-s', plan.session, ...size],
-      ...paneArgs(first, tabs ? first.paneName : plan.task, '#{window_id} #{pane_id}'),
-      ...[THEN, ...windowOptions(`=${plan.session}:`)],
+      ...paneArgs(first, tabs ? first.paneName : plan.task, '#{window_id}'),
+      ...[THEN, ...windowOptions(target)],
+      ...[THEN, ...label(target, first)],
     ]);
-    const [windowId, paneId] = created.split(' ') as [string, string];
-    await labelPane(paneId, first);
+    const windowId = created.trim();
     for (const candidate of rest) {
       if (plan.stagger > 0) await delay(plan.stagger);
       if (tabs) await newWindow(plan, candidate);
@@ -71,6 +82,20 @@ export class TmuxDriver implements MuxDriver {
     if (plan.layout === 'tabs') return newWindow(plan, candidate);
     const windows = await tmuxOk(['list-windows', '-t', `=${plan.session}`, '-F', '#{window_id}']);
     await splitInto(plan, windows.split('\n')[0]!, candidate);
+  }
+
+  /**
+   * Starts the launcher again in the same pane (`respawn-pane -k`): same pane id, label and
+   * place, so no dead pane is left beside a new one. A still-running agent gets SIGHUP from tmux;
+   * its process group is stopped too, for agents that ignore SIGHUP.
+   */
+  async restartPane(_plan: Plan, pane: PaneState, candidate: Candidate): Promise<void> {
+    const old = pane.alive ? await panePid(pane.id) : undefined;
+    await tmuxOk([
+      ...['respawn-pane', '-k', '-t', pane.id, '-c', literal(candidate.worktree), 'bash', candidate.launcher],
+      ...[THEN, ...label(pane.id, candidate)],
+    ]);
+    if (old !== undefined) await stopProcessGroups([old]);
   }
 
   async killSession(plan: Plan): Promise<void> {
@@ -146,20 +171,24 @@ function parsePane(line: string): PaneRow {
 }
 
 async function splitInto(plan: Plan, windowId: string, candidate: Candidate): Promise<void> {
-  const paneId = await tmuxOk(['split-window', '-t', windowId, ...paneArgs(candidate)]);
-  await labelPane(paneId, candidate);
-  // Re-tiling after every split keeps room for the next one ("no space for new pane").
-  await tmuxOk(['select-layout', '-t', windowId, LAYOUTS[plan.layout] ?? 'tiled']);
+  // Without -d the new pane becomes its window's active one, which the chained commands target
+  // through the window id (tmux runs the whole list before any other client's command).
+  await tmuxOk([
+    ...['split-window', '-t', windowId, ...paneArgs(candidate)],
+    ...[THEN, ...label(windowId, candidate)],
+    // Re-tiling after every split keeps room for the next one ("no space for new pane").
+    ...[THEN, 'select-layout', '-t', windowId, LAYOUTS[plan.layout] ?? 'tiled'],
+  ]);
 }
 
 async function newWindow(plan: Plan, candidate: Candidate): Promise<void> {
-  // Without -d the new window becomes the session's current one, which the chained options target.
+  // Without -d the new window becomes the session's current one, which the chained commands target.
   const target = `=${plan.session}:`;
-  const paneId = await tmuxOk([
+  await tmuxOk([
     ...['new-window', '-t', target, ...paneArgs(candidate, candidate.paneName)],
     ...[THEN, ...windowOptions(target)],
+    ...[THEN, ...label(target, candidate)],
   ]);
-  await labelPane(paneId, candidate);
 }
 
 /**
@@ -177,11 +206,34 @@ const windowOptions = (target: string) => [
   ...['set-option', '-w', '-t', target, 'allow-rename', 'off'],
 ];
 
-async function labelPane(paneId: string, candidate: Candidate): Promise<void> {
-  await tmuxOk([
-    ...['set-option', '-p', '-t', paneId, '@parallel_index', String(candidate.index), THEN],
-    ...['select-pane', '-t', paneId, '-T', literal(candidate.paneName)],
-  ]);
+/** Commands that label a pane (or a window's active pane): our index, and the pane title. */
+const label = (target: string, candidate: Candidate) => [
+  ...['set-option', '-p', '-t', target, '@parallel_index', String(candidate.index), THEN],
+  ...['select-pane', '-t', target, '-T', literal(candidate.paneName)],
+];
+
+/**
+ * A dead pane without a status from tmux yet: the status its launcher wrote to `<n>.exit`, when
+ * `<n>.pid` shows that this pane's launcher wrote it (the launcher removes a stale one first).
+ */
+function withExitFile(plan: Plan, row: PaneRow): PaneRow {
+  if (row.alive || row.exitCode !== undefined || row.index === undefined) return row;
+  const read = (kind: string) => {
+    try {
+      return readFileSync(join(plan.paths.runDir, `${row.index}.${kind}`), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  if (read('pid') !== String(row.pid)) return row;
+  const code = Number.parseInt(read('exit') ?? '', 10);
+  return Number.isInteger(code) ? { ...row, exitCode: code } : row;
+}
+
+async function panePid(paneId: string): Promise<number | undefined> {
+  const result = await tmux(['display-message', '-p', '-t', paneId, '#{pane_pid}']);
+  const pid = Number(String(result.stdout).trim());
+  return result.exitCode === 0 && Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** tmux expands formats (`#{…}`, `#(shell)`) in -c, -n and -T: `##` is a literal `#`. */

@@ -27,6 +27,12 @@ export interface MuxDriver {
   createSession(plan: Plan, candidates: Candidate[]): Promise<void>;
   /** Adds one candidate's pane to the live session. */
   addPane(plan: Plan, candidate: Candidate): Promise<void>;
+  /**
+   * Starts a candidate's agent again in place of its pane (crashed, exited, or running in a
+   * worktree rebuilt under it): afterwards the candidate has exactly one pane, running its
+   * launcher (which resumes the agent). An agent still running in the old pane is stopped.
+   */
+  restartPane(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void>;
   /** Stops the session and every agent in it. Succeeds when there is nothing to stop. */
   killSession(plan: Plan): Promise<void>;
   /** Attaches the terminal (needs a TTY); resolves with the client's exit code. */

@@ -3,7 +3,18 @@ import { UserError } from '../errors.js';
 import type { Candidate, Plan } from '../plan.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
-const TIMEOUT_MS = 10_000;
+/**
+ * How long one zellij CLI call may take before it is killed (its client retries a dead socket
+ * forever). `PARALLEL_ZELLIJ_TIMEOUT_MS` overrides the 10 s default (a positive number of ms),
+ * e.g. to keep the hang test short or to give a slow machine longer.
+ */
+function timeoutMs(): number {
+  const wanted = Number(process.env.PARALLEL_ZELLIJ_TIMEOUT_MS);
+  return Number.isFinite(wanted) && wanted > 0 ? wanted : 10_000;
+}
+
+/** `10 s`, or `1500 ms` when not whole seconds. */
+const duration = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 interface ZellijPane {
   id: number;
@@ -92,6 +103,30 @@ export class ZellijDriver implements MuxDriver {
     }
   }
 
+  /**
+   * Closes the old pane (stopping an agent still in it), then opens a new one like addPane, so no
+   * dead pane stays beside the new one. When it is the session's last terminal pane, the new one
+   * opens first: closing the last pane would end the session.
+   */
+  async restartPane(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void> {
+    const state = await this.inspect(plan);
+    const last = !state?.panes.some((p) => p.id !== pane.id);
+    if (last) await this.addPane(plan, candidate);
+    await this.closePane(plan, pane);
+    if (!last) await this.addPane(plan, candidate);
+  }
+
+  private async closePane(plan: Plan, pane: PaneState): Promise<void> {
+    const result = await zellij(['--session', plan.session, 'action', 'close-pane', '--pane-id', pane.id]);
+    if (result.exitCode === 0) return;
+    // Already gone (closed by hand in the meantime) is what we wanted.
+    const state = await this.inspect(plan);
+    if (state && !state.panes.some((p) => p.id === pane.id)) return;
+    throw new UserError(
+      `zellij could not close pane ${pane.id} of candidate ${pane.index}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
+  }
+
   async killSession(plan: Plan): Promise<void> {
     const sessions = await this.sessions();
     if (sessions.get(plan.session) === 'live') await zellij(['kill-session', plan.session]);
@@ -157,16 +192,17 @@ function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result>
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    const timeout = timeoutMs();
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {}
       reject(
         new UserError(
-          `\`zellij ${args.slice(0, 4).join(' ')}\` did not answer within ${TIMEOUT_MS / 1000} s (its client retries forever when the server is stuck). Check \`zellij list-sessions\`, or kill the session with \`zellij kill-session NAME\` and run again.`,
+          `\`zellij ${args.slice(0, 4).join(' ')}\` did not answer within ${duration(timeout)} (its client retries forever when the server is stuck). Check \`zellij list-sessions\`, or kill the session with \`zellij kill-session NAME\` and run again.`,
         ),
       );
-    }, TIMEOUT_MS);
+    }, timeout);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new UserError(`Cannot run zellij: ${error.message}. Install Zellij or use --mux tmux.`));
@@ -178,13 +214,15 @@ function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result>
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls `check` for up to the call timeout, but at least 10 s: a slow layout is not a hang. */
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const waitMs = Math.max(timeoutMs(), 10_000);
+  const deadline = Date.now() + waitMs;
   for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, delay));
   }
   throw new UserError(
-    `Timed out after ${timeoutMs / 1000} s waiting for ${what}. See \`zellij list-sessions\`; \`parallel up\` again repairs what is missing.`,
+    `Timed out after ${duration(waitMs)} waiting for ${what}. See \`zellij list-sessions\`; \`parallel up\` again repairs what is missing.`,
   );
 }
