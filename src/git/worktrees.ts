@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, git, gitEnv, gitOk } from './run.js';
 
@@ -84,8 +84,10 @@ async function registerWorktree(root: string, path: string, branch: string, base
   for (let attempt = 0; ; attempt++) {
     const result = await git(root, args);
     if (result.exitCode === 0) break;
-    if (attempt < 3 && RACE.test(result.stderr)) {
-      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    const stale = attempt < 6 ? await staleRefLock(result.stderr, branch) : undefined;
+    if (stale === 'removed') continue;
+    if (stale === 'young' || (attempt < 3 && RACE.test(result.stderr))) {
+      await new Promise((r) => setTimeout(r, stale === 'young' ? 500 : 50 * (attempt + 1)));
       continue;
     }
     throw new GitError(args, result);
@@ -93,6 +95,25 @@ async function registerWorktree(root: string, path: string, branch: string, base
   const dotGit = await readFile(join(path, '.git'), 'utf8');
   const admin = dotGit.replace(/^gitdir: /, '').trim();
   return isAbsolute(admin) ? admin : resolve(path, admin);
+}
+
+/**
+ * The lock file of the candidate's own branch ref, left by a git that was killed while it
+ * created the branch (a crashed `up`): git holds a ref lock for milliseconds, and the task lock
+ * keeps other git-parallel runs off these branches, so one older than 2 s is removed ('removed');
+ * a younger one is waited for ('young').
+ */
+async function staleRefLock(stderr: string, branch: string): Promise<'removed' | 'young' | undefined> {
+  const file = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  if (!file?.endsWith(`/refs/heads/${branch}.lock`)) return undefined;
+  const age = await stat(file).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => undefined,
+  );
+  if (age === undefined) return 'removed';
+  if (age < 2_000) return 'young';
+  await unlink(file).catch(() => undefined);
+  return 'removed';
 }
 
 /**
