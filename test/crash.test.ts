@@ -101,11 +101,9 @@ function crashSuite(mux: Mux) {
         const before = new Map(
           Array.from({ length: N }, (_, i) => [`${TASK}-${i + 1}`, branchCommit(repo, `${TASK}-${i + 1}`)]),
         );
-        const started = Date.now();
+        // The dead owner's lock is taken over at once (test/lock.test.ts checks that without timing).
         const converged = await repo.run(upArgs(flow));
         expectOk(converged, `up after a crash after ${k} action(s)`);
-        // The dead owner's lock is taken over at once, not after a stale timeout.
-        expect(Date.now() - started).toBeLessThan(8_000);
         await expectConverged(flow, before);
       } finally {
         if (mux === 'tmux') tmuxKillServer(repo);

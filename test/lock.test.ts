@@ -59,9 +59,8 @@ describe('lockTask', () => {
   it('takes over at once the lock of a dead process (SIGKILL leaves it behind)', async () => {
     const dead = spawnSync('true').pid!;
     owner(dead);
-    const started = Date.now();
+    // A live-looking lock is only stale after 10 s; with a 2 s wait, getting it at all proves the takeover.
     const unlock = await lockTask(plan, { waitMs: 2_000 });
-    expect(Date.now() - started).toBeLessThan(1_000);
     await unlock();
     expect(readdirSync(plan.paths.dir)).toEqual([]);
   });
