@@ -79,11 +79,15 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
 
 /** `git worktree add --no-checkout --lock`; → the worktree's admin dir. Retries on another process's locks. */
 async function registerWorktree(root: string, path: string, branch: string, base?: string): Promise<string> {
-  const args = ['worktree', 'add', '--quiet', '--no-checkout', '--lock', '--reason', INITIALIZING];
-  args.push(...(base ? ['-b', branch, path, base] : [path, branch]));
+  const command = ['worktree', 'add', '--quiet', '--no-checkout', '--lock', '--reason', INITIALIZING];
+  let args = [...command, ...(base ? ['-b', branch, path, base] : [path, branch])];
   for (let attempt = 0; ; attempt++) {
     const result = await git(root, args);
     if (result.exitCode === 0) break;
+    // A try that lost a race with another repository-wide `worktree add` may already have made the branch.
+    if (base && args.includes('-b') && (await branchAt(root, branch)) === (await branchAt(root, base))) {
+      args = [...command, path, branch];
+    }
     const stale = attempt < 6 ? await staleRefLock(result.stderr, branch) : undefined;
     if (stale === 'removed') continue;
     if (stale === 'young' || (attempt < 3 && RACE.test(result.stderr))) {
@@ -166,4 +170,9 @@ export const attachBranch = (worktree: string, branch: string) =>
 export async function dirtyFiles(worktree: string): Promise<string[]> {
   const out = await gitOk(worktree, ['status', '--porcelain', '--untracked-files=normal']);
   return out.split('\n').filter(Boolean);
+}
+
+async function branchAt(root: string, ref: string): Promise<string | undefined> {
+  const result = await git(root, ['rev-parse', '--verify', '-q', `${ref}^{commit}`]);
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
