@@ -5,7 +5,16 @@
 // BENCH_WORKTREES (where the candidates' worktrees go; default /dev/shm/git-parallel-bench, see below),
 // BENCH_CLI (another build's dist/cli.js, to compare).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,9 +233,13 @@ if (wants('version')) {
 if (wants('deps')) {
   log('\nper-worktree dependencies: link a node_modules against `npm ci`');
   const { linkTree } = await createJiti(import.meta.url).import(join(ROOT, 'src', 'deps', 'link.ts'));
-  const sample = sampleNodeModules();
-  // Everything lands in the trash, deleted at the end (see clean()).
-  const scratch = join(TRASH, `deps-${process.pid}`);
+  const cached = sampleNodeModules();
+  // Like the worktrees: on tmpfs when there is one (with its own copy of the sample, so that
+  // hard links stay on one file system), else in the trash, deleted at the end (see clean()).
+  const scratch = onTmpfs(dirname(WORKTREES)) ? `${WORKTREES}-deps` : join(TRASH, `deps-${process.pid}`);
+  rmSync(scratch, { recursive: true, force: true });
+  const sample = { ...cached, modules: join(scratch, 'sample', 'node_modules') };
+  cpSync(cached.modules, sample.modules, { recursive: true, verbatimSymlinks: true });
   const npmCi = (dir) =>
     timeCommand('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir }).ms;
   const npmDir = npmProject(join(scratch, 'npm'));
@@ -260,6 +273,7 @@ if (wants('deps')) {
     }
     samples.copy.push(timeCommand('cp', ['-R', sample.modules, join(worktree, 'copy')]).ms);
   }
+  if (!scratch.startsWith(TRASH)) rmSync(scratch, { recursive: true, force: true });
   const ci = record(`npm ci (${npmFiles} files in ${NPM_PACKAGES} packages, cached)`, samples.ci);
   const auto = record(
     `link sample node_modules (${sample.files} files), default`,
