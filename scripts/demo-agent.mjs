@@ -10,7 +10,9 @@ const prompt = at === -1 ? '(no prompt)' : argv[at + 1];
 const n = Number(process.env.PARALLEL_INDEX ?? 1);
 const styles = ['terse', 'thorough', 'playful', 'formal', 'minimal', 'verbose', 'clever', 'plain'];
 const style = styles[(n - 1) % styles.length];
-const greeting = `export function greet(name) {\n  // candidate ${n}: a ${style} take on "${prompt.replace(/\s+/g, ' ').slice(0, 60)}"\n  return ${JSON.stringify(`Hello (${style})`)} + ', ' + name + '!';\n}\n`;
+// Every third candidate forgets the exclamation mark, so the demo's eval has something to catch.
+const ending = n % 3 === 2 ? '.' : '!';
+const greeting = `export function greet(name) {\n  // candidate ${n}: a ${style} take on "${prompt.replace(/\s+/g, ' ').slice(0, 60)}"\n  return ${JSON.stringify(`Hello (${style})`)} + ', ' + name + '${ending}';\n}\n`;
 writeFileSync('greet.js', greeting);
 writeFileSync(`NOTES-${n}.md`, `# Candidate ${n}\n\nStyle: ${style}.\n`);
 const git = (...args) =>

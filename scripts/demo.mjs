@@ -20,6 +20,9 @@ const hasTmux = (() => {
 })();
 const mux = process.env.DEMO_MUX ?? (hasTmux ? 'tmux' : 'none');
 
+// The demo's eval: does greet() still end with an exclamation mark?
+const FRIENDLY = `node -e "import('./greet.js').then((m) => process.exit(m.greet('x').endsWith('!') ? 0 : 1))"`;
+
 const dir = mkdtempSync(join(tmpdir(), 'git-parallel-demo-'));
 const repo = join(dir, 'demo-app');
 const sh = (cmd, args, cwd = repo) =>
@@ -29,7 +32,7 @@ sh('git', ['init', '-q', '-b', 'main']);
 writeFileSync(join(repo, 'greet.js'), "export function greet(name) {\n  return 'Hello, ' + name;\n}\n");
 writeFileSync(
   join(repo, 'parallel.config.json'),
-  `${JSON.stringify({ agents: [{ name: 'demo', command: agent, count: 3, resume: false }], multiplexer: mux, eval: ["node -e \"import('./greet.js').then(m => process.exit(m.greet('x').endsWith('!') ? 0 : 1))\""] }, null, 2)}\n`,
+  `${JSON.stringify({ agents: [{ name: 'demo', command: agent, count: 3, resume: false }], multiplexer: mux, eval: [{ name: 'friendly', command: FRIENDLY }] }, null, 2)}\n`,
 );
 sh('git', ['add', '.']);
 sh('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@example.com', 'commit', '-q', '-m', 'demo app']);
