@@ -89,13 +89,15 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
   }
 
   for (const action of of('write-files')) {
-    await step(action, async () => {
-      for (const path of action.files) {
-        const launcher = path.endsWith('.sh');
-        await writeFileAtomic(path, options.files.get(path)!, launcher ? 0o755 : 0o644);
-        if (launcher) await chmod(path, 0o755);
-      }
-    });
+    await step(action, () =>
+      Promise.all(
+        action.files.map(async (path) => {
+          const launcher = path.endsWith('.sh');
+          await writeFileAtomic(path, options.files.get(path)!, launcher ? 0o755 : 0o644);
+          if (launcher) await chmod(path, 0o755);
+        }),
+      ),
+    );
   }
 
   for (const action of of('create-session')) {

@@ -6,7 +6,7 @@ import { type BaseCommit, findRepo, type Repo, resolveBase } from './git/repo.js
 import { chooseMultiplexer } from './mux/index.js';
 import { buildPlan, type Plan } from './plan.js';
 import { readState, type TaskState } from './state.js';
-import { statePaths } from './state-paths.js';
+import { statePaths, tasksDir } from './state-paths.js';
 import { assertValidTaskName } from './task.js';
 
 export interface TaskFlags {
@@ -35,7 +35,7 @@ export async function loadTask(task: string, flags: TaskFlags, cwd = process.cwd
   assertValidTaskName(task);
   const repo = await findRepo(cwd);
   const [{ config, file }, state] = await Promise.all([
-    loadConfig(cwd, repo.root),
+    loadConfig(cwd, repo.root, tasksDir(repo.commonDir)),
     readState(statePaths(repo.commonDir, task).stateFile),
   ]);
   const base: BaseCommit =

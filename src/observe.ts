@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { git } from './git/run.js';
@@ -21,7 +21,7 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     findStale(files),
     worktreeAdmin(plan.repo.commonDir, paths),
   ]);
-  const worktrees = listed ?? fromAdmin(admin);
+  const worktrees = asPlanned(listed ?? fromAdmin(admin), paths);
   const existingPaths = new Set(paths.filter((p) => existsSync(p)));
   const prepared = new Set(
     plan.candidates.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
@@ -158,4 +158,20 @@ async function lastHead(root: string, adminDir: string): Promise<string | undefi
     if (exists.exitCode === 0) return sha;
   }
   return undefined;
+}
+
+/**
+ * git lists real paths; the plan keeps paths as configured. Where a configured path goes
+ * through a symlink (macOS /tmp → /private/tmp), name the entry by the planned path.
+ */
+function asPlanned(worktrees: WorktreeEntry[], planned: string[]): WorktreeEntry[] {
+  const byReal = new Map<string, string>();
+  for (const path of planned) {
+    try {
+      const real = realpathSync.native(path);
+      if (real !== path) byReal.set(real, path);
+    } catch {}
+  }
+  if (byReal.size === 0) return worktrees;
+  return worktrees.map((w) => (byReal.has(w.path) ? { ...w, path: byReal.get(w.path)! } : w));
 }

@@ -53,7 +53,8 @@ export async function up(task: string, options: UpOptions): Promise<void> {
     }
     const { plan } = ctx;
     const { actions, files } = await planActions(plan, driver, ctx);
-    await warnBeforeCreating(plan, actions);
+    // The uncommitted-changes check (a full `git status` of the base) runs alongside the creation.
+    const dirty = warnBeforeCreating(plan, actions);
     started = actions.length > 0;
     const crash = process.env.PARALLEL_TEST_CRASH_AFTER;
     try {
@@ -61,6 +62,8 @@ export async function up(task: string, options: UpOptions): Promise<void> {
     } catch (error) {
       throw unfinished(plan, error);
     }
+    const dirtyWarning = await dirty;
+    if (dirtyWarning) warn(dirtyWarning);
     if (options.json) printJson(summary(plan, actions));
     else summarize(plan, actions.length, driver.attachHint(plan));
   } finally {
@@ -115,8 +118,9 @@ async function recover(task: string, options: UpOptions, ctx: TaskContext): Prom
   return next;
 }
 
-async function warnBeforeCreating(plan: Plan, actions: Action[]): Promise<void> {
-  if (!actions.some((a) => a.kind === 'create-worktree')) return;
+/** Warns at once about what is known; resolves with the uncommitted-changes warning, if any. */
+async function warnBeforeCreating(plan: Plan, actions: Action[]): Promise<string | undefined> {
+  if (!actions.some((a) => a.kind === 'create-worktree')) return undefined;
   if (plan.prompt === undefined) {
     warn(
       'no prompt given (--prompt, --prompt-file or `prompt` in the config): the agents start without one.',
@@ -127,14 +131,11 @@ async function warnBeforeCreating(plan: Plan, actions: Action[]): Promise<void> 
       `the base "${plan.base.ref}" is not a branch (detached HEAD, tag or commit): the candidates start from commit ${plan.base.commit.slice(0, 12)}, but \`parallel pick\` needs a branch to bring the chosen one into. Create one first if you will pick (\`git switch -c <name>\`).`,
     );
   }
-  if (plan.base.ref === 'HEAD') {
-    const dirty = await dirtyFiles(plan.repo.cwdTop);
-    if (dirty.length) {
-      warn(
-        `${dirty.length} uncommitted change(s) in ${plan.repo.cwdTop} are not in the candidates: they start from the last commit (${plan.base.commit.slice(0, 12)}). Commit first if the agents need them.`,
-      );
-    }
-  }
+  if (plan.base.ref !== 'HEAD') return undefined;
+  const dirty = await dirtyFiles(plan.repo.cwdTop).catch(() => []);
+  return dirty.length
+    ? `${dirty.length} uncommitted change(s) in ${plan.repo.cwdTop} are not in the candidates: they start from the last commit (${plan.base.commit.slice(0, 12)}). Commit first if the agents need them.`
+    : undefined;
 }
 
 const summary = (plan: Plan, actions: Action[]) => ({

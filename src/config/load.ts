@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { configIssueError } from './errors.js';
+import { VERSION } from '../version.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
-import { configSchema } from './schema.js';
+import type { UserConfig } from './schema.js';
 
 export const CONFIG_FILES = [
   'parallel.config.ts',
@@ -38,7 +40,7 @@ const isLoaded = (value: unknown): value is Loaded =>
   typeof value === 'object' && value !== null && LOADED in value;
 
 /** Finds parallel.config.* (or package.json#parallel) from `cwd` up to `stopDir`, validates it, merges defaults. */
-export async function loadConfig(cwd: string, stopDir: string): Promise<LoadedConfig> {
+export async function loadConfig(cwd: string, stopDir: string, cacheDir?: string): Promise<LoadedConfig> {
   const { cosmiconfig } = await import('cosmiconfig');
   const codeLoader = (file: string) => importConfigModule(file);
   const explorer = cosmiconfig('parallel', {
@@ -103,9 +105,7 @@ export async function loadConfig(cwd: string, stopDir: string): Promise<LoadedCo
       { exitCode: 2 },
     );
   }
-  const parsed = configSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw configIssueError(where, parsed.error);
-  return { config: resolveConfig(parsed.data), file: found.filepath };
+  return { config: resolveConfig(await validate(value as object, where, cacheDir)), file: found.filepath };
 }
 
 /** `from`, its parent, … up to and including `stop` (or the file system root if `stop` is not above). */
@@ -218,4 +218,29 @@ export function firstLine(error: unknown): string {
       .find((line) => line.trim())
       ?.trim() ?? 'unknown error'
   );
+}
+
+/**
+ * zod costs ~75 ms to import, on every command. A config identical (as JSON) to one this
+ * version already validated skips it: the schema has no defaults or transforms, so the
+ * validated value is the value itself. `cacheDir` keeps the hashes of the last valid configs.
+ */
+async function validate(value: object, where: string, cacheDir: string | undefined): Promise<UserConfig> {
+  const hash = createHash('sha256')
+    .update(`${VERSION}\0${JSON.stringify(value)}`)
+    .digest('hex');
+  const file = cacheDir && join(cacheDir, 'valid-configs');
+  const known = file ? (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean) : [];
+  if (known.includes(hash)) return value as UserConfig;
+  const [{ configSchema }, { configIssueError }] = await Promise.all([
+    import('./schema.js'),
+    import('./errors.js'),
+  ]);
+  const parsed = configSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw configIssueError(where, parsed.error);
+  // Only into a directory an earlier `up` made: a refused command leaves no trace.
+  if (file && existsSync(cacheDir)) {
+    await writeFile(file, `${[hash, ...known].slice(0, 8).join('\n')}\n`).catch(() => undefined);
+  }
+  return parsed.data;
 }

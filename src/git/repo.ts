@@ -42,6 +42,21 @@ export interface BaseCommit {
 }
 
 export async function resolveBase(repo: Repo, ref: string): Promise<BaseCommit> {
+  // One git call when all is well; the ones below only to say exactly what is wrong.
+  if (!ref.startsWith('-')) {
+    const all = await git(repo.root, [
+      'rev-parse',
+      'HEAD^{commit}',
+      `${ref}^{commit}`,
+      '--symbolic-full-name',
+      ref,
+    ]);
+    const [head, commit, full = ''] = all.stdout.trim().split('\n');
+    if (all.exitCode === 0 && head && commit) {
+      const branch = full.startsWith('refs/heads/') ? full.slice('refs/heads/'.length) : undefined;
+      return { ref, commit, branch };
+    }
+  }
   const head = await git(repo.root, ['rev-parse', '--verify', '-q', 'HEAD']);
   if (head.exitCode !== 0) {
     throw new UserError(

@@ -40,10 +40,17 @@ export class HeadlessDriver implements MuxDriver {
 
   async createSession(plan: Plan, candidates: Candidate[]): Promise<void> {
     const problems: string[] = [];
-    for (const [i, candidate] of candidates.entries()) {
-      if (i > 0 && plan.stagger > 0) await delay(plan.stagger);
-      const problem = await start(plan, candidate);
-      if (problem) problems.push(problem);
+    if (plan.stagger > 0) {
+      for (const [i, candidate] of candidates.entries()) {
+        if (i > 0) await delay(plan.stagger);
+        const problem = await start(plan, candidate);
+        if (problem) problems.push(problem);
+      }
+    } else {
+      // No stagger asked for: start them all at once; each waits for its own pid file.
+      for (const problem of await Promise.all(candidates.map((c) => start(plan, c)))) {
+        if (problem) problems.push(problem);
+      }
     }
     if (problems.length > 0) throw new UserError(problems.join(' '));
   }
