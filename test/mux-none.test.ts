@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -11,17 +9,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveAgent, resolveConfig } from '../src/config/resolve.js';
 import { UserError } from '../src/errors.js';
-import { findRepo, resolveBase } from '../src/git/repo.js';
 import { HeadlessDriver } from '../src/mux/none.js';
-import { buildPlan, type Plan } from '../src/plan.js';
-import { renderLauncher } from '../src/render/launcher.js';
+import type { Plan } from '../src/plan.js';
+import { recordsByIndex, running, writePlan } from './support/plan-fixture.js';
 import { waitFor } from './support/wait.js';
 
-const FAKE_AGENT = fileURLToPath(new URL('./fixtures/bin/fake-agent', import.meta.url));
 const PROMPT = `-leading dash 'single' "double" $(touch x) \`touch y\` $HOME;\n\ttab ünïcødé 🚀 \\ end\n`;
 const HOSTILE_REPO = `my repo 'q' "d" $HOME`;
 
@@ -29,12 +23,6 @@ const driver = new HeadlessDriver();
 let tmp: string;
 let records: string;
 let plans: Plan[] = [];
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
 
 interface FixtureOptions {
   agents: number;
@@ -46,55 +34,13 @@ interface FixtureOptions {
 /** A real repo, one worktree per candidate, launchers and the prompt file written: what `up` does. */
 async function fixture(options: FixtureOptions): Promise<Plan> {
   const root = join(tmp, options.repoName ?? 'repo');
-  mkdirSync(root);
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'commit', '-q', '--allow-empty', '-m', 'init');
-  const repo = await findRepo(root);
-  const base = await resolveBase(repo, 'HEAD');
-  const config = {
-    ...resolveConfig({ env: { FAKE_AGENT_LOG_DIR: records, ...options.env }, stagger: options.stagger }),
-    agents: [resolveAgent({ name: 'fake', command: FAKE_AGENT, resume: ['--continue'] })],
-  };
-  const flags = { agents: options.agents };
-  const plan = buildPlan({ config, task: 'feat', repo, base, mux: 'none', prompt: PROMPT, flags });
-  mkdirSync(plan.paths.launchDir, { recursive: true });
-  writeFileSync(plan.paths.promptFile, PROMPT);
-  for (const candidate of plan.candidates) {
-    git(root, 'worktree', 'add', '-q', '-b', candidate.branch, candidate.worktree, base.commit);
-    writeFileSync(candidate.launcher, renderLauncher(plan, candidate));
-  }
+  const plan = await writePlan({ ...options, root, records, mux: 'none', prompt: PROMPT });
   plans.push(plan);
   return plan;
 }
 
-interface AgentRecord {
-  argv: string[];
-  cwd: string;
-  prompt: string | null;
-  resumed: boolean;
-  pid: number;
-  env: Record<string, string>;
-}
-
-function readRecords(): AgentRecord[] {
-  if (!existsSync(records)) return [];
-  return readdirSync(records)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => JSON.parse(readFileSync(join(records, file), 'utf8')) as AgentRecord)
-    .sort((a, b) => Number(a.env.PARALLEL_INDEX) - Number(b.env.PARALLEL_INDEX));
-}
-
+const readRecords = () => recordsByIndex(records);
 const recordsOf = (count: number) => waitFor(() => readRecords().length >= count && readRecords());
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) [ZX] /.test(stat);
-}
 
 const pidFile = (plan: Plan, n: number) => join(plan.paths.runDir, `${n}.pid`);
 

@@ -3,7 +3,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -11,17 +10,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveAgent, resolveConfig } from '../src/config/resolve.js';
 import { UserError } from '../src/errors.js';
-import { findRepo, resolveBase } from '../src/git/repo.js';
 import { TmuxDriver } from '../src/mux/tmux.js';
-import { buildPlan, type Plan } from '../src/plan.js';
-import { renderLauncher } from '../src/render/launcher.js';
+import type { Plan } from '../src/plan.js';
+import { recordsByIndex, running, writePlan } from './support/plan-fixture.js';
 import { waitFor } from './support/wait.js';
 
-const FAKE_AGENT = fileURLToPath(new URL('./fixtures/bin/fake-agent', import.meta.url));
 const PROMPT = `-leading dash 'single' "double" $(touch x) \`touch y\` $HOME;\n\ttab ünïcødé 🚀 \\ #{pane_id} end;\n`;
 /** Spaces, quotes, `$`, and tmux format syntax (tmux expands `#{…}` in -c and -n). */
 const HOSTILE_REPO = `my repo 'q' "d" $HOME #{pane_id}`;
@@ -33,68 +28,27 @@ const savedEnv = { TMUX: process.env.TMUX, TMUX_TMPDIR: process.env.TMUX_TMPDIR 
 
 const sh = (cwd: string, command: string, args: string[]) =>
   execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const git = (cwd: string, ...args: string[]) =>
-  sh(cwd, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
 const tmux = (...args: string[]) => sh(tmp, 'tmux', args).trim();
 
 interface FixtureOptions {
   agents: number;
   env?: Record<string, string>;
-  layout?: string;
   repoName?: string;
+  layout?: string;
 }
 
 /** A real repo, one worktree per candidate, launchers and the prompt file written: what `up` does. */
-async function fixture(options: FixtureOptions): Promise<Plan> {
-  const root = join(tmp, options.repoName ?? 'repo');
-  mkdirSync(root);
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'commit', '-q', '--allow-empty', '-m', 'init');
-  const repo = await findRepo(root);
-  const base = await resolveBase(repo, 'HEAD');
-  const config = {
-    ...resolveConfig({ env: { FAKE_AGENT_LOG_DIR: records, ...options.env } }),
-    agents: [resolveAgent({ name: 'fake', command: FAKE_AGENT, resume: ['--continue'] })],
-  };
-  const flags = { agents: options.agents, layout: options.layout };
-  const plan = buildPlan({ config, task: 'feat', repo, base, mux: 'tmux', prompt: PROMPT, flags });
-  mkdirSync(plan.paths.launchDir, { recursive: true });
-  writeFileSync(plan.paths.promptFile, PROMPT);
-  for (const candidate of plan.candidates) {
-    git(root, 'worktree', 'add', '-q', '-b', candidate.branch, candidate.worktree, base.commit);
-    writeFileSync(candidate.launcher, renderLauncher(plan, candidate));
-  }
-  return plan;
-}
+const fixture = (options: FixtureOptions): Promise<Plan> =>
+  writePlan({
+    ...options,
+    root: join(tmp, options.repoName ?? 'repo'),
+    records,
+    mux: 'tmux',
+    prompt: PROMPT,
+  });
 
-interface AgentRecord {
-  argv: string[];
-  cwd: string;
-  prompt: string | null;
-  resumed: boolean;
-  pid: number;
-  env: Record<string, string>;
-}
-
-function readRecords(): AgentRecord[] {
-  if (!existsSync(records)) return [];
-  return readdirSync(records)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => JSON.parse(readFileSync(join(records, file), 'utf8')) as AgentRecord)
-    .sort((a, b) => Number(a.env.PARALLEL_INDEX) - Number(b.env.PARALLEL_INDEX));
-}
-
+const readRecords = () => recordsByIndex(records);
 const recordsOf = (count: number) => waitFor(() => readRecords().length >= count && readRecords());
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) [ZX] /.test(stat);
-}
 
 const indexes = async (plan: Plan) =>
   ((await driver.inspect(plan))?.panes ?? []).map((pane) => pane.index).sort();
