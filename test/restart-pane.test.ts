@@ -3,27 +3,17 @@
  * candidate has exactly one pane, alive, and the agent resumed (`--continue`, no prompt).
  */
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveAgent, resolveConfig } from '../src/config/resolve.js';
-import { findRepo, resolveBase } from '../src/git/repo.js';
 import { loadDriver } from '../src/mux/index.js';
 import type { MuxDriver } from '../src/mux/types.js';
-import { buildPlan, type Plan } from '../src/plan.js';
+import type { Plan } from '../src/plan.js';
 import { renderLauncher } from '../src/render/launcher.js';
 import { renderLayout } from '../src/render/zellij.js';
-import { FAKE_AGENT, FIXTURE_BIN, hasTmux, hasZellijDouble } from './support/repo.js';
+import { recordsByIndex, running, writePlan } from './support/plan-fixture.js';
+import { FIXTURE_BIN, hasTmux, hasZellijDouble } from './support/repo.js';
 import { waitFor } from './support/wait.js';
 
 type Mux = 'tmux' | 'none' | 'zellij';
@@ -43,62 +33,26 @@ let records: string;
 let sockDir: string | undefined;
 let cleanups: (() => Promise<void>)[] = [];
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
-interface AgentRecord {
-  resumed: boolean;
-  argv: string[];
-  prompt: string | null;
-  pid: number;
-  env: Record<string, string>;
-}
-
-function readRecords(): AgentRecord[] {
-  if (!existsSync(records)) return [];
-  return readdirSync(records)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => JSON.parse(readFileSync(join(records, file), 'utf8')) as AgentRecord);
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) [ZX] /.test(stat);
-}
+const readRecords = () => recordsByIndex(records);
 
 /** A repo with two worktrees and their launchers (and the Zellij layout): what `up` writes. */
 async function fixture(mux: Mux): Promise<Plan> {
-  const root = join(tmp, 'repo');
-  mkdirSync(root);
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'commit', '-q', '--allow-empty', '-m', 'init');
-  const repo = await findRepo(root);
-  const base = await resolveBase(repo, 'HEAD');
   // Agent 1 stays; agent 2 exits 3 on its first start and stays once resumed.
   const exitOnce = `[ -e ${join(tmp, 'exited')} ] || { touch ${join(tmp, 'exited')}; unset FAKE_AGENT_STAY; export FAKE_AGENT_EXIT=3; }`;
-  const config = {
-    ...resolveConfig({ env: { FAKE_AGENT_LOG_DIR: records } }),
-    agents: [resolveAgent({ name: 'fake', command: FAKE_AGENT, resume: ['--continue'] })],
-  };
-  const plan = buildPlan({ config, task: 'feat', repo, base, mux, prompt: 'do it\n', flags: { agents: 2 } });
-  mkdirSync(plan.paths.launchDir, { recursive: true });
-  writeFileSync(plan.paths.promptFile, 'do it\n');
-  for (const candidate of plan.candidates) {
-    git(root, 'worktree', 'add', '-q', '-b', candidate.branch, candidate.worktree, base.commit);
-    const launcher = renderLauncher(plan, candidate);
-    const knobs =
-      candidate.index === 2 ? `export FAKE_AGENT_STAY=1\n${exitOnce}\n` : 'export FAKE_AGENT_STAY=1\n';
-    // The knobs go right after `set -u`, before the launcher exports and starts the agent.
-    writeFileSync(candidate.launcher, launcher.replace('set -u\n', `set -u\n${knobs}`));
-  }
+  const plan = await writePlan({
+    root: join(tmp, 'repo'),
+    records,
+    mux,
+    agents: 2,
+    prompt: 'do it\n',
+    launcher: (plan, candidate) => {
+      const launcher = renderLauncher(plan, candidate);
+      const knobs =
+        candidate.index === 2 ? `export FAKE_AGENT_STAY=1\n${exitOnce}\n` : 'export FAKE_AGENT_STAY=1\n';
+      // The knobs go right after `set -u`, before the launcher exports and starts the agent.
+      return launcher.replace('set -u\n', `set -u\n${knobs}`);
+    },
+  });
   if (mux === 'zellij') writeFileSync(plan.paths.layoutFile, renderLayout(plan));
   return plan;
 }
