@@ -10,33 +10,23 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PromptMode } from '../src/config/presets.js';
 import { type Multiplexer, resolveConfig } from '../src/config/resolve.js';
 import type { AgentConfig } from '../src/config/schema.js';
 import { buildPlan, type Plan } from '../src/plan.js';
 import { renderLauncher } from '../src/render/launcher.js';
+import { type AgentRecord, FAKE_AGENT, readRecords } from './support/repo.js';
 
-const FAKE_AGENT = resolve(import.meta.dirname, 'fixtures', 'bin', 'fake-agent');
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'gp-launcher-')));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface AgentRecord {
-  argv: string[];
-  cwd: string;
-  env: Record<string, string>;
-  prompt: string | null;
-  stdinPrompt: string | null;
-  resumed: boolean;
-}
 
 /** 100 KB of text that a shell, a KDL writer or an option parser could each get wrong. */
 function bigPrompt(): string {
@@ -129,13 +119,7 @@ function launch(s: Setup, env: Record<string, string> = {}): Promise<{ code: num
 }
 
 /** The fake agent's records, oldest first. */
-function records(s: Setup): AgentRecord[] {
-  if (!existsSync(s.logDir)) return [];
-  return readdirSync(s.logDir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(s.logDir, f), 'utf8')) as AgentRecord & { at: number })
-    .sort((a, b) => a.at - b.at);
-}
+const records = (s: Setup): AgentRecord[] => readRecords(s.logDir);
 
 /** What the agent received as its prompt, by mode. */
 function received(record: AgentRecord, mode: PromptMode): string | null {
