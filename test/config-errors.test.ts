@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { initEmptyRepo, isolatedEnv } from './support/repo.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,23 +29,12 @@ function expectedOf(name: string): string[] {
     .filter((line) => line.trim() && !line.startsWith('#'));
 }
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-  FORCE_COLOR: '0',
-};
+const gitEnv = isolatedEnv({ FORCE_COLOR: '0' });
 
 /** A repository with one commit, then the case's files copied in (untracked). */
 async function repoWith(name: string): Promise<{ repo: string; files: string[] }> {
   const repo = join(scratch, name, 'repo');
-  await run('git', ['init', '-q', repo], { env: gitEnv });
-  await run('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init'], { env: gitEnv });
+  initEmptyRepo(repo, gitEnv);
   const files = readdirSync(join(CORPUS, name)).filter((f) => f !== 'expected.txt');
   for (const file of files) cpSync(join(CORPUS, name, file), join(repo, file));
   return { repo, files };

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { initEmptyRepo, isolatedEnv } from './support/repo.js';
 
 const run = promisify(execFile);
 const CLI = process.env.GP_CLI ?? resolve(import.meta.dirname, '..', 'dist', 'cli.js');
@@ -24,24 +25,12 @@ writeFileSync(
   JSON.stringify({ agents: [{ preset: 'aider', count: 7 }] }),
 );
 
-const env = {
-  ...process.env,
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, '.config'),
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
+const env = isolatedEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config') });
 
 let count = 0;
 async function repo(files: Record<string, string> = {}, parent = scratch): Promise<string> {
   const dir = join(parent, `repo-${++count}`);
-  await run('git', ['init', '-q', dir], { env });
-  await run('git', ['-C', dir, 'commit', '-q', '--allow-empty', '-m', 'init'], { env });
+  initEmptyRepo(dir, env);
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), content);

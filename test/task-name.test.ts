@@ -2,45 +2,23 @@
  * Task names become branches, directories and session names, so hostile ones are refused by
  * the CLI before anything is touched: exit 2, one clear paragraph, nothing created.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TASK_NAME_LENGTH, taskNameProblem } from '../src/task.js';
+import { initEmptyRepo, isolatedEnv, runCli } from './support/repo.js';
 
-const run = promisify(execFile);
-const CLI = process.env.GP_CLI ?? resolve(import.meta.dirname, '..', 'dist', 'cli.js');
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'gp-task-name-')));
 const repo = join(scratch, 'repo');
-const env = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
+const env = isolatedEnv();
 
-beforeAll(async () => {
-  await run('git', ['init', '-q', '-b', 'main', repo], { env });
-  await run('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init'], { env });
-});
+beforeAll(() => initEmptyRepo(repo, env, ['-b', 'main']));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: repo, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, { cwd: repo, env });
 
 /** [name, a fragment of the reason the message must give] */
 const REFUSED: [string, string][] = [

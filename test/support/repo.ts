@@ -323,6 +323,31 @@ export const branches = (repo: TestRepo) =>
 export const tmux = (repo: TestRepo, args: string[]) =>
   execFileSync('tmux', args, { env: repo.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
+/**
+ * The environment of a git or CLI run outside makeRepo: this process's, with a committer identity,
+ * no global or system git config and no colour; `extra` on top.
+ */
+export const isolatedEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  NO_COLOR: '1',
+  ...extra,
+});
+
+/** `git init` of `dir` (created when missing) with one empty commit; `initArgs` go to `git init`. */
+export function initEmptyRepo(dir: string, env: NodeJS.ProcessEnv, initArgs: string[] = []): void {
+  execFileSync('git', ['init', '-q', ...initArgs, dir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('git', ['-C', dir, 'commit', '-q', '--allow-empty', '-m', 'init'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Removes a directory tree even while processes die in it. */
 export const removeTree = (path: string) => rmSync(path, { recursive: true, force: true, maxRetries: 5 });
 
