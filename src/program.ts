@@ -55,6 +55,8 @@ const run =
     await handler(...args.slice(0, -1));
   };
 
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+
 export function buildProgram(): Command {
   const program = new Command('parallel')
     .description(
@@ -114,18 +116,21 @@ Examples:
   program
     .command('init')
     .description('write a commented parallel.config.ts in the repository root (never overwrites)')
+    .addHelpText('after', examples(['parallel init', 'parallel init && git add parallel.config.ts']))
     .action(run(async () => (await import('./commands/init.js')).init));
 
   program
     .command('attach')
     .argument('<task>')
     .description("attach this terminal to the task's session (needs a TTY)")
+    .addHelpText('after', examples(['parallel attach add-auth']))
     .action(run(async () => (await import('./commands/attach.js')).attach));
 
   program
     .command('ls')
     .description('list every task of this repository')
     .option('--json', 'print JSON')
+    .addHelpText('after', examples(['parallel ls', 'parallel ls --json']))
     .action(run(async () => (await import('./commands/ls.js')).ls));
 
   program
@@ -135,6 +140,7 @@ Examples:
       'per candidate: agent, branch, pane alive/exited, commits ahead, changed files, last activity',
     )
     .option('--json', 'print JSON')
+    .addHelpText('after', examples(['parallel status', 'parallel status add-auth --json']))
     .action(run(async () => (await import('./commands/status.js')).status));
 
   program
@@ -155,6 +161,14 @@ Examples:
     .description('one row per candidate: commits, files, lines, uncommitted, evals, overlap')
     .option('--json', 'print JSON')
     .option('--no-eval', 'skip the eval commands')
+    .addHelpText(
+      'after',
+      examples([
+        'parallel compare add-auth',
+        'parallel compare add-auth --json > candidates.json',
+        'parallel compare add-auth --no-eval',
+      ]),
+    )
     .action(run(async () => (await import('./commands/compare.js')).compare));
 
   program
@@ -164,6 +178,10 @@ Examples:
     .option('-o, --out <file>', 'where to write the report')
     .option('--open', 'open it in the browser')
     .option('--no-eval', 'skip the eval commands')
+    .addHelpText(
+      'after',
+      examples(['parallel report add-auth --open', 'parallel report add-auth --out /tmp/add-auth.html']),
+    )
     .action(run(async () => (await import('./commands/report.js')).report));
 
   program
@@ -173,6 +191,14 @@ Examples:
     .argument('[b]', 'second candidate number (default: compare <a> with the base)', positiveInt)
     .description('a candidate against the base, or two candidates against each other')
     .option('--stat', 'summary only')
+    .addHelpText(
+      'after',
+      examples([
+        'parallel diff add-auth 2          candidate 2 against the base',
+        'parallel diff add-auth 1 3        candidate 1 against candidate 3',
+        'parallel diff add-auth 2 --stat',
+      ]),
+    )
     .action(run(async () => (await import('./commands/diff.js')).diff));
 
   program
@@ -183,6 +209,14 @@ Examples:
     .option('--merge', 'merge commit (default)')
     .option('--squash', 'one squashed commit')
     .option('--cherry-pick', "replay the candidate's commits")
+    .addHelpText(
+      'after',
+      examples([
+        'parallel pick add-auth 2',
+        'parallel pick add-auth 2 --squash',
+        'parallel pick add-auth 3 --cherry-pick',
+      ]),
+    )
     .action(run(async () => (await import('./commands/pick.js')).pick));
 
   program
@@ -192,6 +226,10 @@ Examples:
     .option('--from <list>', 'candidates to combine, e.g. 1,3 (default: all with changes)', candidateList)
     .option('-a, --agent <name>', 'agent for the synthesis (default: the first agent)')
     .option('--no-attach', 'do not attach')
+    .addHelpText(
+      'after',
+      examples(['parallel synthesize add-auth --from 1,3', 'parallel synthesize add-auth --agent codex']),
+    )
     .action(run(async () => (await import('./commands/synthesize.js')).synthesize));
 
   program
@@ -201,12 +239,20 @@ Examples:
     .description('type a follow-up message into agent panes')
     .option('--file <file>', 'read the text from a file')
     .option('--to <list>', 'only these candidates, e.g. 1,3', candidateList)
+    .addHelpText(
+      'after',
+      examples([
+        'parallel send add-auth "Also add tests"',
+        'parallel send add-auth --file followup.md --to 1,3',
+      ]),
+    )
     .action(run(async () => (await import('./commands/send.js')).send));
 
   program
     .command('restore')
     .argument('<task>')
     .description('bring back branches and worktrees archived by `down --clean --force`')
+    .addHelpText('after', examples(['parallel restore add-auth']))
     .action(run(async () => (await import('./commands/restore.js')).restore));
 
   return program;
