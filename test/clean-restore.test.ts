@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CleanFacts, planClean } from '../src/clean.js';
 import type { TaskState } from '../src/state.js';
-import { createFixture, type Fixture, git, upTask, waitFor } from './support/task-fixture.js';
+import { alive, createFixture, type Fixture, git, upTask, waitFor } from './support/task-fixture.js';
 
 const facts = (over: Partial<CleanFacts>): CleanFacts => ({
   index: 1,
@@ -212,15 +212,6 @@ describe('parallel down --clean / --force / restore (end to end)', () => {
     for (const n of [1, 2]) expect(existsSync(fx.worktree('live', n))).toBe(true);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a candidate whose worktree left its branch (detached HEAD with a commit of its own)', () => {
   let fx: Fixture;

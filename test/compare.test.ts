@@ -6,7 +6,7 @@ import { buildCompareJson } from '../src/compare/collect.js';
 import { findOverlap } from '../src/compare/stats.js';
 import { renderCompare } from '../src/compare/table.js';
 import type { CompareJson } from '../src/compare/types.js';
-import { createFixture, type Fixture, git, upTask, waitFor } from './support/task-fixture.js';
+import { alive, createFixture, type Fixture, git, upTask, waitFor } from './support/task-fixture.js';
 
 describe('findOverlap (pure)', () => {
   it('lists files touched by two or more candidates, sorted', () => {
@@ -217,12 +217,3 @@ describe('parallel compare with a hanging or missing eval', () => {
     }
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -154,3 +154,13 @@ export async function upTask(
     `${agents} agents of ${task} to exit`,
   );
 }
+
+/** A process with this pid exists (a zombie counts). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
