@@ -270,6 +270,16 @@ describe.concurrent('agent crashed or launcher killed', () => {
   });
 });
 
+/** Every candidate's worktree is registered on its branch and all three agents started. */
+async function expectThreeCandidatesUp(repo: TestRepo): Promise<void> {
+  expect(
+    worktreeList(repo)
+      .map((w) => w.branch)
+      .sort(),
+  ).toEqual([`${TASK}-1`, `${TASK}-2`, `${TASK}-3`, 'main']);
+  await waitForStarts(repo, 3);
+}
+
 describe('git registry damaged by a killed `git worktree add`', () => {
   it('an empty commondir (git itself cannot list worktrees): the half-made worktree is discarded and rebuilt', async () => {
     const repo = await makeRepo();
@@ -286,12 +296,7 @@ describe('git registry damaged by a killed `git worktree add`', () => {
       );
       const result = await repo.run(upArgs(flow, ['--prompt', 'x']));
       expectOk(result, 'up over a damaged registration');
-      expect(
-        worktreeList(repo)
-          .map((w) => w.branch)
-          .sort(),
-      ).toEqual([`${TASK}-1`, `${TASK}-2`, `${TASK}-3`, 'main']);
-      await waitForStarts(repo, 3);
+      await expectThreeCandidatesUp(repo);
     } finally {
       await repo.cleanup();
     }
@@ -306,12 +311,7 @@ describe('git registry damaged by a killed `git worktree add`', () => {
       const flow: Flow = { repo, mux: 'none', task: TASK };
       const result = await repo.run(upArgs(flow, ['--prompt', 'x']));
       expectOk(result, 'up over a registration without gitdir');
-      expect(
-        worktreeList(repo)
-          .map((w) => w.branch)
-          .sort(),
-      ).toEqual([`${TASK}-1`, `${TASK}-2`, `${TASK}-3`, 'main']);
-      await waitForStarts(repo, 3);
+      await expectThreeCandidatesUp(repo);
     } finally {
       await repo.cleanup();
     }
