@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on subprocesses (git, tmux, agents); two files at a time keep both cores busy.
+    maxWorkers: 2,
   },
 });
