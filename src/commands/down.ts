@@ -1,13 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { type CleanDecision, type CleanFacts, planClean } from '../clean.js';
-import {
-  labelOf,
-  loadRecordedTask,
-  type RecordedTask,
-  recordedPlan,
-  worktreeExists,
-} from '../compare/task.js';
+import { labelOf, loadRecordedTask, type RecordedTask, worktreeExists } from '../compare/task.js';
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
 import { countCommits, resolveCommit, worktreeStatus } from '../git/diff.js';
@@ -34,7 +28,7 @@ export async function down(task: string, options: DownOptions = {}): Promise<voi
     });
   }
   const rt = await loadRecordedTask(task);
-  const plan = recordedPlan(rt);
+  const plan = rt.plan;
   const unlock = await lockTask(plan);
   let removeStateDir = false;
   try {

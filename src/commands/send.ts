@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { loadRecordedTask, recordedPlan, selectCandidates } from '../compare/task.js';
+import { loadRecordedTask, selectCandidates } from '../compare/task.js';
 import { UserError } from '../errors.js';
 import { loadDriver } from '../mux/index.js';
 import { info, pc, warn } from '../output.js';
@@ -16,7 +16,7 @@ export async function send(task: string, text: string | undefined, options: Send
     throw new UserError('The message is empty; pass some text or a non-empty --file.', { exitCode: 2 });
   const rt = await loadRecordedTask(task);
   const targets = selectCandidates(rt, options.to, '--to');
-  const plan = recordedPlan(rt);
+  const plan = rt.plan;
   const driver = await loadDriver(rt.state.mux);
   if (rt.state.mux === 'none') {
     // The headless driver has no terminal: let it explain (it throws a UserError).

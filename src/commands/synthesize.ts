@@ -6,7 +6,6 @@ import {
   loadRecordedTask,
   type RecordedCandidate,
   type RecordedTask,
-  recordedPlan,
   selectCandidates,
 } from '../compare/task.js';
 import { UserError } from '../errors.js';
@@ -15,7 +14,7 @@ import { addWorktree } from '../git/worktrees.js';
 import { lockTask } from '../lock.js';
 import { loadDriver } from '../mux/index.js';
 import { info, pc, warn } from '../output.js';
-import { type Candidate, chooseAgents, expand, type Plan } from '../plan.js';
+import { buildPlan, type Candidate, chooseAgents, expand, type Plan } from '../plan.js';
 import { copyInto, filesToCopy, runSetup } from '../prepare.js';
 import { renderBundle } from '../render/bundle.js';
 import { writeFileAtomic, writeState } from '../state.js';
@@ -32,7 +31,7 @@ export interface SynthesizeOptions {
  */
 export async function synthesize(task: string, options: SynthesizeOptions = {}): Promise<void> {
   const rt = await loadRecordedTask(task);
-  const full = recordedPlan(rt);
+  const full = rt.plan;
   const unlock = await lockTask(full);
   let synthPlan: Plan;
   let candidate: Candidate;
@@ -136,25 +135,19 @@ function newCandidate(rt: RecordedTask, full: Plan, agentName: string | undefine
       `The synthesized candidate would reuse candidate ${clash.index}'s ${clash.branch === branch ? `branch ${branch}` : `worktree ${worktree}`}: put {n} in worktrees.branch and worktrees.dir in the config.`,
     );
   }
-  const first = full.candidates[0];
-  const port = first ? first.port - first.index + index : 0;
-  return {
-    index,
-    label: `${task}-synth`,
-    agent,
-    branch,
-    worktree,
-    port,
-    paneName: `#${index} synth (${agent.name})`,
-    launcher: join(full.paths.launchDir, `${index}.sh`),
-    env: {
-      ...rt.config.env,
-      ...agent.env,
-      PARALLEL_TASK: task,
-      PARALLEL_INDEX: String(index),
-      PARALLEL_PORT: String(port),
-    },
-  };
+  // The same construction as every other candidate (port, env, launcher, pane name).
+  const [candidate] = buildPlan({
+    config: rt.config,
+    configFile: rt.configFile,
+    task,
+    repo: rt.repo,
+    base: rt.state.base,
+    mux: full.mux,
+    prompt: undefined,
+    flags: { agent: [agent.name] },
+    recorded: [{ index, branch, worktree, label: `${task}-synth` }],
+  }).candidates;
+  return candidate!;
 }
 
 /** Each source's diff (worktree state against the base), written to `<dir>/<n>.diff`. */

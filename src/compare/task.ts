@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedAgent } from '../config/resolve.js';
 import { loadTask, type TaskContext } from '../context.js';
 import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
-import { type Candidate, chooseAgents, type Plan } from '../plan.js';
 import { readState, type TaskState } from '../state.js';
 import { statePaths } from '../state-paths.js';
 import { assertValidTaskName } from '../task.js';
@@ -13,11 +11,9 @@ import { assertValidTaskName } from '../task.js';
  * A candidate as recorded in state.json. `label` and `synthesizedFrom` are set only for a
  * candidate made by `parallel synthesize` (label `{task}-synth`).
  */
-export type RecordedCandidate = TaskState['candidates'][number] & {
-  label?: string;
-  synthesizedFrom?: number[];
-};
+export type RecordedCandidate = TaskState['candidates'][number];
 
+/** `plan.candidates` are exactly the recorded candidates (loadTask plans from the state). */
 export interface RecordedTask extends TaskContext {
   state: TaskState;
   candidates: RecordedCandidate[];
@@ -65,45 +61,3 @@ const listIndexes = (candidates: RecordedCandidate[]) =>
   candidates.length ? candidates.map((c) => c.index).join(', ') : 'none';
 
 export const worktreeExists = (worktree: string) => existsSync(join(worktree, '.git'));
-
-/**
- * The task's plan with exactly the recorded candidates (recorded branch and worktree, a
- * synthesized one included), for driver calls that must see every pane.
- */
-export function recordedPlan(rt: RecordedTask): Plan {
-  const { plan } = rt;
-  const first = plan.candidates[0];
-  const candidates = rt.candidates.map((rec): Candidate => {
-    const planned = plan.candidates.find((c) => c.index === rec.index);
-    const agent =
-      planned?.agent.name === rec.agent ? planned.agent : agentNamed(rt, rec.agent, planned?.agent);
-    const port = first ? first.port - first.index + rec.index : 0;
-    return {
-      index: rec.index,
-      label: labelOf(plan.task, rec),
-      agent,
-      branch: rec.branch,
-      worktree: rec.worktree,
-      port,
-      paneName: planned?.paneName ?? `#${rec.index} ${rec.label ? `${agent.name} (synth)` : agent.name}`,
-      launcher: join(plan.paths.launchDir, `${rec.index}.sh`),
-      env: {
-        ...rt.config.env,
-        ...agent.env,
-        PARALLEL_TASK: plan.task,
-        PARALLEL_INDEX: String(rec.index),
-        PARALLEL_PORT: String(port),
-      },
-    };
-  });
-  return { ...plan, candidates };
-}
-
-function agentNamed(rt: RecordedTask, name: string, fallback: ResolvedAgent | undefined): ResolvedAgent {
-  try {
-    return chooseAgents(rt.config, { agent: [name] })[0]!;
-  } catch (error) {
-    if (fallback) return fallback;
-    throw error;
-  }
-}
