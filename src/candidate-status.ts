@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { git, type RunResult } from './git/run.js';
 import type { MuxDriver } from './mux/types.js';
 import type { Plan } from './plan.js';
+import { readRunNumber, runMarker } from './run-markers.js';
 
 export interface CandidateStatus {
   index: number;
@@ -98,7 +99,7 @@ export class GitWork {
   }
 
   private async start(c: Candidate): Promise<Work> {
-    const idle = existsSync(join(this.runDir, `${c.index}.exit`));
+    const idle = existsSync(runMarker(this.runDir, c.index, 'exit'));
     const status = git(c.worktree, this.statusArgs, { optionalLocks: idle });
     const tip = (await this.tips).get(c.branch);
     const work = await worktreeWork(this.root, c.worktree, this.base, tip?.commit, status);
@@ -126,7 +127,7 @@ export async function taskStatus(plan: Plan, driver: MuxDriver, early?: GitWork)
       const pane = panes.get(c.index);
       const [exitFile, logTime, work] = await Promise.all([
         pane && !pane.alive && pane.exitCode === undefined
-          ? readExit(join(plan.paths.runDir, `${c.index}.exit`))
+          ? readRunNumber(plan.paths.runDir, c.index, 'exit')
           : undefined,
         stat(join(plan.paths.logDir, `${c.index}.log`)).then(
           (s) => s.mtime,
@@ -239,9 +240,4 @@ export function parsePorcelainZ(text: string): { tracked: string[]; untracked: s
     }
   }
   return { tracked, untracked };
-}
-
-async function readExit(file: string): Promise<number | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : Number(text.trim());
 }

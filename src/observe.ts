@@ -6,6 +6,7 @@ import { listBranches, listWorktrees, type WorktreeEntry } from './git/worktrees
 import type { MuxDriver } from './mux/types.js';
 import type { Plan } from './plan.js';
 import type { Observed } from './reconcile.js';
+import { readRunNumber } from './run-markers.js';
 
 /** Reads everything the reconciler needs, in parallel. Changes nothing. */
 export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, string>): Promise<Observed> {
@@ -27,12 +28,10 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     plan.candidates.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
   );
   const exitCodes = new Map<number, number>();
-  await Promise.all(
-    plan.candidates.map(async (c) => {
-      const text = await readFile(join(plan.paths.runDir, `${c.index}.exit`), 'utf8').catch(() => '');
-      if (/^\d+\s*$/.test(text)) exitCodes.set(c.index, Number(text));
-    }),
-  );
+  for (const c of plan.candidates) {
+    const code = readRunNumber(plan.paths.runDir, c.index, 'exit');
+    if (code !== undefined) exitCodes.set(c.index, code);
+  }
   const locked = new Map<string, string>();
   const incomplete = new Map<string, { dir: string; interrupted: boolean }>();
   for (const [path, entry] of admin) {

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
 import type { Candidate, Plan } from '../plan.js';
 import { shellQuote } from '../render/shell.js';
+import { readRunNumber, runMarker } from '../run-markers.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const START_TIMEOUT_MS = 10_000;
@@ -22,18 +23,17 @@ export class HeadlessDriver implements MuxDriver {
     let started = false;
     const panes: PaneState[] = [];
     for (const candidate of plan.candidates) {
-      const pidText = readText(runFile(plan, candidate, 'pid'));
-      if (pidText === undefined) continue;
+      if (!existsSync(runMarker(plan.paths.runDir, candidate.index, 'pid'))) continue;
       started = true;
-      const pid = Number.parseInt(pidText, 10);
-      if (isLauncher(pid, candidate.launcher)) {
+      const pid = readRunNumber(plan.paths.runDir, candidate.index, 'pid');
+      if (pid !== undefined && isLauncher(pid, candidate.launcher)) {
         panes.push({ index: candidate.index, id: String(pid), alive: true });
         continue;
       }
-      const exitCode = Number.parseInt(readText(runFile(plan, candidate, 'exit')) ?? '', 10);
+      const exitCode = readRunNumber(plan.paths.runDir, candidate.index, 'exit');
       // Neither running nor finished (killed, machine rebooted): no pane, so it gets rebuilt.
-      if (Number.isInteger(exitCode))
-        panes.push({ index: candidate.index, id: pidText.trim(), alive: false, exitCode });
+      if (exitCode !== undefined)
+        panes.push({ index: candidate.index, id: String(pid), alive: false, exitCode });
     }
     return started ? { name: plan.session, panes } : null;
   }
@@ -61,7 +61,7 @@ export class HeadlessDriver implements MuxDriver {
 
   /** Stops the old launcher's process group if it still runs, then starts the launcher again. */
   async restartPane(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void> {
-    const recorded = Number.parseInt(readText(runFile(plan, candidate, 'pid')) ?? '', 10);
+    const recorded = readRunNumber(plan.paths.runDir, candidate.index, 'pid') ?? Number.NaN;
     const old = [Number.parseInt(pane.id, 10), recorded].filter((pid) => isLauncher(pid, candidate.launcher));
     await stopProcessGroups([...new Set(old)]);
     await this.addPane(plan, candidate);
@@ -69,12 +69,14 @@ export class HeadlessDriver implements MuxDriver {
 
   async killSession(plan: Plan): Promise<void> {
     const live = plan.candidates.flatMap((candidate) => {
-      const pid = Number.parseInt(readText(runFile(plan, candidate, 'pid')) ?? '', 10);
-      return isLauncher(pid, candidate.launcher) ? [pid] : [];
+      const pid = readRunNumber(plan.paths.runDir, candidate.index, 'pid');
+      return pid !== undefined && isLauncher(pid, candidate.launcher) ? [pid] : [];
     });
     // Each launcher leads its own process group (detached), which holds the agent too.
     await stopProcessGroups(live);
-    await Promise.all(plan.candidates.map((c) => rm(runFile(plan, c, 'pid'), { force: true })));
+    await Promise.all(
+      plan.candidates.map((c) => rm(runMarker(plan.paths.runDir, c.index, 'pid'), { force: true })),
+    );
   }
 
   async attach(plan: Plan): Promise<number> {
@@ -114,8 +116,8 @@ async function start(plan: Plan, candidate: Candidate): Promise<string | undefin
     child.once('exit', (code, signal) => {
       ended = signal ? `killed by ${signal}` : `exit code ${code}`;
     });
-    const pidFile = runFile(plan, candidate, 'pid');
-    const wrote = () => child.pid !== undefined && readText(pidFile)?.trim() === String(child.pid);
+    const wrote = () =>
+      child.pid !== undefined && readRunNumber(plan.paths.runDir, candidate.index, 'pid') === child.pid;
     const settled = await waitUntil(() => wrote() || ended !== undefined, START_TIMEOUT_MS);
     child.unref();
     if (wrote()) return undefined;
@@ -125,9 +127,6 @@ async function start(plan: Plan, candidate: Candidate): Promise<string | undefin
     closeSync(fd);
   }
 }
-
-const runFile = (plan: Plan, candidate: Candidate, kind: 'pid' | 'exit') =>
-  join(plan.paths.runDir, `${candidate.index}.${kind}`);
 
 function readText(file: string): string | undefined {
   try {

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type Result } from 'execa';
 import { UserError } from '../errors.js';
 import type { Candidate, Plan } from '../plan.js';
 import { shellQuote } from '../render/shell.js';
+import { readRunNumber } from '../run-markers.js';
 import { stopProcessGroups } from './none.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
@@ -218,16 +217,9 @@ const label = (target: string, candidate: Candidate) => [
  */
 function withExitFile(plan: Plan, row: PaneRow): PaneRow {
   if (row.alive || row.exitCode !== undefined || row.index === undefined) return row;
-  const read = (kind: string) => {
-    try {
-      return readFileSync(join(plan.paths.runDir, `${row.index}.${kind}`), 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  };
-  if (read('pid') !== String(row.pid)) return row;
-  const code = Number.parseInt(read('exit') ?? '', 10);
-  return Number.isInteger(code) ? { ...row, exitCode: code } : row;
+  if (readRunNumber(plan.paths.runDir, row.index, 'pid') !== row.pid) return row;
+  const code = readRunNumber(plan.paths.runDir, row.index, 'exit');
+  return code !== undefined ? { ...row, exitCode: code } : row;
 }
 
 async function panePid(paneId: string): Promise<number | undefined> {
