@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
 import type { Candidate, Plan } from '../plan.js';
+import { waitUntil } from '../poll.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber, runMarker } from '../run-markers.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
@@ -210,11 +211,3 @@ export async function stopProcessGroups(groups: number[], graceMs = 3_000): Prom
 }
 
 /** Polls `done` until it is true (→ true) or the deadline passes (→ false). */
-export async function waitUntil(done: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (done()) return true;
-    if (Date.now() >= deadline) return false;
-    await delay(intervalMs);
-  }
-}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
 import type { Candidate, Plan } from '../plan.js';
+import { waitUntil } from '../poll.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 /**
@@ -217,11 +218,7 @@ function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result>
 /** Polls `check` for up to the call timeout, but at least 10 s: a slow layout is not a hang. */
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
   const waitMs = Math.max(timeoutMs(), 10_000);
-  const deadline = Date.now() + waitMs;
-  for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, delay));
-  }
+  if (await waitUntil(check, waitMs, 20, 250)) return;
   throw new UserError(
     `Timed out after ${duration(waitMs)} waiting for ${what}. See \`zellij list-sessions\`; \`parallel up\` again repairs what is missing.`,
   );
