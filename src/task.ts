@@ -41,3 +41,10 @@ function describeChar(char: string): string {
   if (code > 0x7e) return `the non-ASCII character ${JSON.stringify(char)}`;
   return `the character ${JSON.stringify(char)}`;
 }
+
+/** The one message for a task name that `up` never recorded in this repository. */
+export function unknownTaskError(task: string, repoRoot: string): UserError {
+  return new UserError(
+    `There is no task "${task}" in ${repoRoot}. \`parallel ls\` lists the tasks; \`parallel up ${task} --prompt "…"\` starts one.`,
+  );
+}

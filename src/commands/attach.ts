@@ -1,11 +1,11 @@
 import { loadTask } from '../context.js';
 import { UserError } from '../errors.js';
 import { loadDriver } from '../mux/index.js';
-import { unknownTask } from './status.js';
+import { unknownTaskError } from '../task.js';
 
 export async function attach(task: string): Promise<void> {
   const { plan, state } = await loadTask(task, {});
-  if (!state) throw unknownTask(task);
+  if (!state) throw unknownTaskError(task, plan.repo.root);
   const driver = await loadDriver(plan.mux);
   if (!(process.stdin.isTTY && process.stdout.isTTY)) {
     throw new UserError(

@@ -1,10 +1,9 @@
 import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../candidate-status.js';
-import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
 import { out, pc, printJson } from '../output.js';
 import { listTasks, readState, type TaskState } from '../state.js';
 import { statePaths } from '../state-paths.js';
-import { assertValidTaskName } from '../task.js';
+import { assertValidTaskName, unknownTaskError } from '../task.js';
 
 /**
  * The git work (a `git status` per worktree, the slow part) starts from the state files as
@@ -21,6 +20,7 @@ export async function status(task: string | undefined, options: { json?: boolean
     (s) =>
       s && new GitWork(repo.root, s.base.commit, s.candidates, statePaths(repo.commonDir, s.task).runDir),
   );
+  if (task !== undefined && !states[0]) throw unknownTaskError(task, repo.root);
   const tasks = task ? [task] : states.map((s) => s!.task);
   const [{ loadTask }, { loadDriver }] = await Promise.all([
     import('../context.js'),
@@ -29,7 +29,7 @@ export async function status(task: string | undefined, options: { json?: boolean
   const results: TaskStatus[] = await Promise.all(
     tasks.map(async (name, i) => {
       const { plan, state } = await loadTask(name, {});
-      if (!state) throw unknownTask(name);
+      if (!state) throw unknownTaskError(name, plan.repo.root);
       return taskStatus(plan, await loadDriver(plan.mux), early[i]);
     }),
   );
@@ -37,11 +37,6 @@ export async function status(task: string | undefined, options: { json?: boolean
   if (results.length === 0) return out('No tasks yet. Start one with: parallel <task> --prompt "…"');
   out(results.map(formatTask).join('\n\n'));
 }
-
-export const unknownTask = (task: string) =>
-  new UserError(
-    `No task named "${task}" in this repository. \`parallel ls\` lists the tasks; \`parallel up ${task}\` starts it.`,
-  );
 
 function formatTask(t: TaskStatus): string {
   const head = `${pc.bold(t.task)}  ${t.mux} session ${t.session} ${t.sessionAlive ? pc.green('up') : pc.yellow('down')}  base ${t.base.branch ?? t.base.ref} ${t.base.commit.slice(0, 10)}`;

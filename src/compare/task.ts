@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
 import { readState, type TaskState } from '../state.js';
 import { statePaths } from '../state-paths.js';
-import { assertValidTaskName } from '../task.js';
+import { assertValidTaskName, unknownTaskError } from '../task.js';
 
 /**
  * A candidate as recorded in state.json. `label` and `synthesizedFrom` are set only for a
@@ -25,9 +25,7 @@ export async function loadRecordedTask(task: string, cwd = process.cwd()): Promi
   const repo = await findRepo(cwd);
   const file = statePaths(repo.commonDir, task).stateFile;
   if (!(await readState(file))) {
-    throw new UserError(
-      `There is no task "${task}" in ${repo.root} (no state at ${file}). \`parallel ls\` lists the tasks; \`parallel up ${task} --prompt "…"\` starts one.`,
-    );
+    throw unknownTaskError(task, repo.root);
   }
   const context = await loadTask(task, {}, cwd);
   const state = context.state!;
