@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { TmuxDriver } from '../src/mux/tmux.js';
 import type { Plan } from '../src/plan.js';
-import { recordsByIndex, running, writePlan } from './support/plan-fixture.js';
+import { processesUnder, recordsByIndex, running, writePlan } from './support/plan-fixture.js';
 import { waitFor } from './support/wait.js';
 
 const PROMPT = `-leading dash 'single' "double" $(touch x) \`touch y\` $HOME;\n\ttab ünïcødé 🚀 \\ #{pane_id} end;\n`;
@@ -61,13 +61,21 @@ beforeEach(() => {
   delete process.env.TMUX;
 });
 
-afterEach(() => {
+afterEach(async () => {
   try {
     tmux('kill-server');
   } catch {
     // no server
   }
   for (const record of readRecords()) if (running(record.pid)) process.kill(record.pid, 'SIGKILL');
+  // An agent still starting (no record yet) would write into tmp while it is removed.
+  await waitFor(
+    () => {
+      for (const pid of processesUnder(tmp)) process.kill(pid, 'SIGKILL');
+      return processesUnder(tmp).length === 0;
+    },
+    { message: 'no process left in the test directory' },
+  );
   rmSync(tmp, { recursive: true, force: true });
   for (const [key, value] of Object.entries(savedEnv)) {
     if (value === undefined) delete process.env[key];

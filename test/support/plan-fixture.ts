@@ -4,7 +4,7 @@
  * for the fake agents those launchers start.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import type { Multiplexer } from '../../src/config/resolve.js';
 import { resolveAgent, resolveConfig } from '../../src/config/resolve.js';
 import { findRepo, resolveBase } from '../../src/git/repo.js';
@@ -74,4 +74,21 @@ export function running(pid: number): boolean {
   }
   const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
   return !/\) [ZX] /.test(stat);
+}
+
+/** Live processes started in or from `dir` (cwd or command line inside it): launchers and agents. */
+export function processesUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid || !running(pid)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cwd.startsWith(dir) || cmdline.includes(dir)) pids.push(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
