@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CleanFacts, planClean } from '../src/clean.js';
-import type { TaskState } from '../src/state.js';
+import { type CleanFacts, planClean } from '../src/engine/clean-plan.js';
+import type { TaskState } from '../src/task/state.js';
 import { alive, createFixture, type Fixture, git, upTask, waitFor } from './support/task-fixture.js';
 
 const facts = (over: Partial<CleanFacts>): CleanFacts => ({

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptMode } from '../src/config/presets.js';
 import { resolveAgent, resolveConfig } from '../src/config/resolve.js';
 import type { Repo } from '../src/git/repo.js';
-import { buildPlan } from '../src/plan.js';
+import { buildPlan } from '../src/plan/plan.js';
 import { renderLauncher } from '../src/render/launcher.js';
 import {
   type AgentSpec,

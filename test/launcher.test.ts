@@ -21,7 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PromptMode } from '../src/config/presets.js';
 import { type Multiplexer, resolveConfig } from '../src/config/resolve.js';
 import type { AgentConfig } from '../src/config/schema.js';
-import { buildPlan, type Plan } from '../src/plan.js';
+import { buildPlan, type Plan } from '../src/plan/plan.js';
 import { renderLauncher } from '../src/render/launcher.js';
 import { type AgentRecord, FAKE_AGENT, readRecords } from './support/repo.js';
 

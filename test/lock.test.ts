@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockTask } from '../src/lock.js';
-import type { Plan } from '../src/plan.js';
-import { statePaths } from '../src/state-paths.js';
+import { statePaths } from '../src/plan/paths.js';
+import type { Plan } from '../src/plan/plan.js';
+import { lockTask } from '../src/task/lock.js';
 import { branches, hasTmux, makeRepo, type TestRepo, tmux, waitFor, worktreeList } from './support/repo.js';
 import { expectOk, type Mux, PROMPT } from './support/up-flow.js';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { HeadlessDriver } from '../src/mux/none.js';
-import type { Plan } from '../src/plan.js';
+import type { Plan } from '../src/plan/plan.js';
 import { recordsByIndex, running, writePlan } from './support/plan-fixture.js';
 import { waitFor } from './support/wait.js';
 

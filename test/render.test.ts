@@ -14,7 +14,7 @@ import type { Multiplexer } from '../src/config/resolve.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import type { AgentConfig } from '../src/config/schema.js';
 import type { Repo } from '../src/git/repo.js';
-import { buildPlan, type Plan } from '../src/plan.js';
+import { buildPlan, type Plan } from '../src/plan/plan.js';
 import { renderBundle } from '../src/render/bundle.js';
 import { renderLauncher } from '../src/render/launcher.js';
 import { BUILTIN_LAYOUTS, renderLayout, TEMPLATE_MARKER } from '../src/render/zellij.js';

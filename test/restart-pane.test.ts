@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDriver } from '../src/mux/index.js';
 import type { MuxDriver } from '../src/mux/types.js';
-import type { Plan } from '../src/plan.js';
+import type { Plan } from '../src/plan/plan.js';
 import { renderLauncher } from '../src/render/launcher.js';
 import { renderLayout } from '../src/render/zellij.js';
 import { recordsByIndex, running, writePlan } from './support/plan-fixture.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TASK_NAME_LENGTH, taskNameProblem } from '../src/task.js';
+import { MAX_TASK_NAME_LENGTH, taskNameProblem } from '../src/plan/task-name.js';
 import { initEmptyRepo, isolatedEnv, runCli } from './support/repo.js';
 
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'gp-task-name-')));

@@ -1,7 +1,7 @@
-import { loadTask } from '../context.js';
 import { UserError } from '../errors.js';
 import { loadDriver } from '../mux/index.js';
-import { unknownTaskError } from '../task.js';
+import { unknownTaskError } from '../plan/task-name.js';
+import { loadTask } from '../task/context.js';
 
 export async function attach(task: string): Promise<void> {
   const { plan, state } = await loadTask(task, {});

@@ -1,16 +1,16 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { type CleanDecision, type CleanFacts, planClean } from '../clean.js';
 import { labelOf, loadRecordedTask, type RecordedTask, worktreeExists } from '../compare/task.js';
+import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
 import { countCommits, resolveCommit, worktreeStatus } from '../git/diff.js';
 import { git } from '../git/run.js';
 import { listWorktrees } from '../git/worktrees.js';
-import { lockTask } from '../lock.js';
 import { loadDriver } from '../mux/index.js';
 import { info, pc } from '../output.js';
-import { writeState } from '../state.js';
+import { lockTask } from '../task/lock.js';
+import { writeState } from '../task/state.js';
 
 export interface DownOptions {
   clean?: boolean;

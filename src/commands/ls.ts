@@ -1,6 +1,6 @@
 import { findRepo } from '../git/repo.js';
 import { out, printJson } from '../output.js';
-import { listTasks } from '../state.js';
+import { listTasks } from '../task/state.js';
 
 export async function ls(options: { json?: boolean }): Promise<void> {
   const repo = await findRepo(process.cwd());

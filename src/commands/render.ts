@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadTask, type TaskFlags } from '../context.js';
 import { out, printJson } from '../output.js';
 import { renderBundle } from '../render/bundle.js';
+import { loadTask, type TaskFlags } from '../task/context.js';
 
 export interface RenderOptions extends TaskFlags {
   out?: string;

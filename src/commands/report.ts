@@ -8,7 +8,7 @@ import { which } from '../mux/which.js';
 import { info, out } from '../output.js';
 import { collectDiffs, loadDiff2Html } from '../report/collect.js';
 import { renderReport } from '../report/html.js';
-import { writeFileAtomic } from '../state.js';
+import { writeFileAtomic } from '../task/state.js';
 import { progressLine } from './compare.js';
 
 export interface ReportOptions {

@@ -9,9 +9,9 @@ import { findRepo } from '../git/repo.js';
 import { git, gitOk } from '../git/run.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { info, pc } from '../output.js';
-import { readState, type TaskState, writeState } from '../state.js';
-import { archiveDir, statePaths } from '../state-paths.js';
-import { assertValidTaskName } from '../task.js';
+import { archiveDir, statePaths } from '../plan/paths.js';
+import { assertValidTaskName } from '../plan/task-name.js';
+import { readState, type TaskState, writeState } from '../task/state.js';
 
 /**
  * Brings back the newest archive of `down --clean --force`: branches at their exact commits,

@@ -1,9 +1,9 @@
-import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../candidate-status.js';
+import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../engine/candidate-status.js';
 import { findRepo } from '../git/repo.js';
 import { out, pc, printJson } from '../output.js';
-import { listTasks, readState, type TaskState } from '../state.js';
-import { statePaths } from '../state-paths.js';
-import { assertValidTaskName, unknownTaskError } from '../task.js';
+import { statePaths } from '../plan/paths.js';
+import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
+import { listTasks, readState, type TaskState } from '../task/state.js';
 
 /**
  * The git work (a `git status` per worktree, the slow part) starts from the state files as
@@ -23,7 +23,7 @@ export async function status(task: string | undefined, options: { json?: boolean
   if (task !== undefined && !states[0]) throw unknownTaskError(task, repo.root);
   const tasks = task ? [task] : states.map((s) => s!.task);
   const [{ loadTask }, { loadDriver }] = await Promise.all([
-    import('../context.js'),
+    import('../task/context.js'),
     import('../mux/index.js'),
   ]);
   const results: TaskStatus[] = await Promise.all(

@@ -8,16 +8,16 @@ import {
   type RecordedTask,
   selectCandidates,
 } from '../compare/task.js';
+import { copyInto, filesToCopy, runSetup } from '../engine/prepare.js';
 import { UserError } from '../errors.js';
 import { diffText, resolveCommit, worktreeDiff } from '../git/diff.js';
 import { addWorktree } from '../git/worktrees.js';
-import { lockTask } from '../lock.js';
 import { loadDriver } from '../mux/index.js';
 import { info, pc, warn } from '../output.js';
-import { buildPlan, type Candidate, chooseAgents, expand, type Plan } from '../plan.js';
-import { copyInto, filesToCopy, runSetup } from '../prepare.js';
+import { buildPlan, type Candidate, chooseAgents, expand, type Plan } from '../plan/plan.js';
 import { renderBundle } from '../render/bundle.js';
-import { writeFileAtomic, writeState } from '../state.js';
+import { lockTask } from '../task/lock.js';
+import { writeFileAtomic, writeState } from '../task/state.js';
 
 export interface SynthesizeOptions {
   from?: number[];

@@ -1,21 +1,21 @@
 import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { apply } from '../apply.js';
 import { PRESET_NAMES } from '../config/presets.js';
-import { loadTask, type TaskContext, type TaskFlags } from '../context.js';
+import { apply } from '../engine/apply.js';
+import { generatedFiles } from '../engine/generated.js';
+import { observe } from '../engine/observe.js';
+import { type Action, describeAction, reconcile } from '../engine/reconcile.js';
 import { UserError } from '../errors.js';
-import { generatedFiles } from '../files.js';
 import { dirtyFiles } from '../git/worktrees.js';
-import { lockTask } from '../lock.js';
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
 import { which } from '../mux/which.js';
-import { observe } from '../observe.js';
 import { info, pc, printJson, warn } from '../output.js';
-import type { Plan } from '../plan.js';
-import { type Action, describeAction, reconcile } from '../reconcile.js';
-import { readState, recoverState } from '../state.js';
+import type { Plan } from '../plan/plan.js';
+import { loadTask, type TaskContext, type TaskFlags } from '../task/context.js';
+import { lockTask } from '../task/lock.js';
+import { readState, recoverState } from '../task/state.js';
 
 export interface UpOptions extends TaskFlags {
   attach?: boolean;

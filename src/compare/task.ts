@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTask, type TaskContext } from '../context.js';
 import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
-import { readState, type TaskState } from '../state.js';
-import { statePaths } from '../state-paths.js';
-import { assertValidTaskName, unknownTaskError } from '../task.js';
+import { statePaths } from '../plan/paths.js';
+import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
+import { loadTask, type TaskContext } from '../task/context.js';
+import { readState, type TaskState } from '../task/state.js';
 
 /**
  * A candidate as recorded in state.json. `label` and `synthesizedFrom` are set only for a

@@ -1,8 +1,8 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CleanFacts } from '../clean.js';
-import { writeFileAtomic } from '../state.js';
-import { archiveDir } from '../state-paths.js';
+import type { CleanFacts } from '../engine/clean-plan.js';
+import { archiveDir } from '../plan/paths.js';
+import { writeFileAtomic } from '../task/state.js';
 import { isAncestor } from './diff.js';
 import type { BaseCommit } from './repo.js';
 import { git, gitOk } from './run.js';

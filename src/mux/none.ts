@@ -4,10 +4,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
-import type { Candidate, Plan } from '../plan.js';
-import { waitUntil } from '../poll.js';
+import type { Candidate, Plan } from '../plan/plan.js';
+import { waitUntil } from '../proc/poll.js';
 import { shellQuote } from '../render/shell.js';
-import { readRunNumber, runMarker } from '../run-markers.js';
+import { readRunNumber, runMarker } from '../task/run-markers.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const START_TIMEOUT_MS = 10_000;

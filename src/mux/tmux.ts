@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type Result } from 'execa';
 import { UserError } from '../errors.js';
-import type { Candidate, Plan } from '../plan.js';
+import type { Candidate, Plan } from '../plan/plan.js';
 import { shellQuote } from '../render/shell.js';
-import { readRunNumber } from '../run-markers.js';
+import { readRunNumber } from '../task/run-markers.js';
 import { stopProcessGroups } from './none.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Multiplexer } from '../config/resolve.js';
-import type { Candidate, Plan } from '../plan.js';
+import type { Candidate, Plan } from '../plan/plan.js';
 
 export interface PaneState {
   /** Candidate number the pane runs, or undefined for a pane that is not ours. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
-import type { Candidate, Plan } from '../plan.js';
-import { waitUntil } from '../poll.js';
+import type { Candidate, Plan } from '../plan/plan.js';
+import { waitUntil } from '../proc/poll.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 /**

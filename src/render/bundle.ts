@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import type { Plan } from '../plan.js';
+import type { Plan } from '../plan/plan.js';
 import { renderLauncher } from './launcher.js';
 import { BUILTIN_LAYOUTS, renderLayout, TEMPLATE_MARKER } from './zellij.js';
 

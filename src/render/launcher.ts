@@ -1,5 +1,5 @@
 import type { AgentInvocation } from '../config/presets.js';
-import type { Candidate, Plan } from '../plan.js';
+import type { Candidate, Plan } from '../plan/plan.js';
 import { shellQuote, shellWords } from './shell.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Candidate, Plan } from '../plan.js';
+import type { Candidate, Plan } from '../plan/plan.js';
 import { formatKdl, type KdlNode, node } from './kdl.js';
 
 export const BUILTIN_LAYOUTS = ['tiled', 'stacked', 'tabs', 'main-vertical'] as const;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFi
 import type { Multiplexer } from '../../src/config/resolve.js';
 import { resolveAgent, resolveConfig } from '../../src/config/resolve.js';
 import { findRepo, resolveBase } from '../../src/git/repo.js';
-import { buildPlan, type Candidate, type Plan } from '../../src/plan.js';
+import { buildPlan, type Candidate, type Plan } from '../../src/plan/plan.js';
 import { renderLauncher } from '../../src/render/launcher.js';
 import { type AgentRecord, FAKE_AGENT, readRecords } from './repo.js';
 

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { cp, lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gitOk } from './git/run.js';
-import type { Candidate, Plan } from './plan.js';
+import { gitOk } from '../git/run.js';
+import type { Candidate, Plan } from '../plan/plan.js';
 
 /**
  * Files the user keeps out of git but every worktree needs (.env, local config): the config's
@@ -34,7 +34,7 @@ export async function copyInto(plan: Plan, candidate: Candidate, files: string[]
       const kind = await lstat(from).catch(() => undefined);
       if (!kind) return;
       if (kind.isDirectory()) {
-        const { linkTree } = await import('./deps/link.js');
+        const { linkTree } = await import('../deps/link.js');
         await linkTree(from, to);
         return;
       }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import type { WorktreeEntry } from './git/worktrees.js';
-import type { PaneState, SessionState } from './mux/types.js';
-import type { Plan } from './plan.js';
+import type { WorktreeEntry } from '../git/worktrees.js';
+import type { PaneState, SessionState } from '../mux/types.js';
+import type { Plan } from '../plan/plan.js';
 
 /** What `up` can see of the world, gathered by observe.ts. */
 export interface Observed {

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from './config/load.js';
-import type { Multiplexer, ResolvedConfig } from './config/resolve.js';
-import { UserError } from './errors.js';
-import { type BaseCommit, findRepo, type Repo, resolveBase } from './git/repo.js';
-import { chooseMultiplexer } from './mux/index.js';
-import { buildPlan, type Plan } from './plan.js';
+import { loadConfig } from '../config/load.js';
+import type { Multiplexer, ResolvedConfig } from '../config/resolve.js';
+import { UserError } from '../errors.js';
+import { type BaseCommit, findRepo, type Repo, resolveBase } from '../git/repo.js';
+import { chooseMultiplexer } from '../mux/index.js';
+import { statePaths, tasksDir } from '../plan/paths.js';
+import { buildPlan, type Plan } from '../plan/plan.js';
+import { assertValidTaskName } from '../plan/task-name.js';
 import { readState, type TaskState } from './state.js';
-import { statePaths, tasksDir } from './state-paths.js';
-import { assertValidTaskName } from './task.js';
 
 export interface TaskFlags {
   agents?: number;

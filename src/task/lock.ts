@@ -4,8 +4,8 @@ import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/pr
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { UserError } from './errors.js';
-import type { Plan } from './plan.js';
+import { UserError } from '../errors.js';
+import type { Plan } from '../plan/plan.js';
 import { fsError } from './state.js';
 
 /** Who holds a task lock: written inside the lock directory right after it is created. */

@@ -1,10 +1,10 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Multiplexer } from './config/resolve.js';
-import { UserError } from './errors.js';
-import type { BaseCommit } from './git/repo.js';
-import type { Plan } from './plan.js';
-import { tasksDir } from './state-paths.js';
+import type { Multiplexer } from '../config/resolve.js';
+import { UserError } from '../errors.js';
+import type { BaseCommit } from '../git/repo.js';
+import { tasksDir } from '../plan/paths.js';
+import type { Plan } from '../plan/plan.js';
 
 /** What `up` recorded about a task, so later commands see the same base, agents and session. */
 export interface TaskState {
@@ -159,7 +159,7 @@ async function launcherAgents(plan: Plan): Promise<Map<number, string>> {
  * at (its reflog's first entry): the task's base.
  */
 async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: number[] }> {
-  const { git } = await import('./git/run.js');
+  const { git } = await import('../git/run.js');
   const existing: number[] = [];
   let base: BaseCommit | undefined;
   for (const c of plan.candidates) {
@@ -185,8 +185,8 @@ async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: 
 
 /** The multiplexer whose session (or headless processes) runs this task's agents now, if any. */
 async function runningMux(plan: Plan): Promise<Multiplexer | undefined> {
-  const { loadDriver } = await import('./mux/index.js');
-  const { which } = await import('./mux/which.js');
+  const { loadDriver } = await import('../mux/index.js');
+  const { which } = await import('../mux/which.js');
   for (const mux of ['tmux', 'zellij', 'none'] as const) {
     if (mux !== 'none' && !which(mux)) continue;
     const driver = await loadDriver(mux);

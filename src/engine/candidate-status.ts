@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { git, type RunResult } from './git/run.js';
-import type { MuxDriver } from './mux/types.js';
-import type { Plan } from './plan.js';
-import { readRunNumber, runMarker } from './run-markers.js';
+import { git, type RunResult } from '../git/run.js';
+import type { MuxDriver } from '../mux/types.js';
+import type { Plan } from '../plan/plan.js';
+import { readRunNumber, runMarker } from '../task/run-markers.js';
 
 export interface CandidateStatus {
   index: number;

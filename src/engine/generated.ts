@@ -1,6 +1,6 @@
-import type { Plan } from './plan.js';
-import { renderBundle } from './render/bundle.js';
-import { stateFromPlan, type TaskState } from './state.js';
+import type { Plan } from '../plan/plan.js';
+import { renderBundle } from '../render/bundle.js';
+import { stateFromPlan, type TaskState } from '../task/state.js';
 
 /** Every file `up` generates for a task, path → content. */
 export async function generatedFiles(

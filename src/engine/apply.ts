@@ -3,15 +3,15 @@ import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { gitOk } from './git/run.js';
-import { addWorktree, attachBranch, createBranch, pruneWorktrees } from './git/worktrees.js';
-import type { MuxDriver } from './mux/types.js';
+import { gitOk } from '../git/run.js';
+import { addWorktree, attachBranch, createBranch, pruneWorktrees } from '../git/worktrees.js';
+import type { MuxDriver } from '../mux/types.js';
+import { pc, warn } from '../output.js';
+import type { Plan } from '../plan/plan.js';
+import { writeFileAtomic } from '../task/state.js';
 import { preparedMarker } from './observe.js';
-import { pc, warn } from './output.js';
-import type { Plan } from './plan.js';
 import { copyInto, filesToCopy, runSetup } from './prepare.js';
 import type { Action } from './reconcile.js';
-import { writeFileAtomic } from './state.js';
 
 export interface ApplyOptions {
   driver: MuxDriver;

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PRESET_NAMES, type PresetName } from './config/presets.js';
-import { type Multiplexer, type ResolvedAgent, type ResolvedConfig, resolveAgent } from './config/resolve.js';
-import { UserError } from './errors.js';
-import type { BaseCommit, Repo } from './git/repo.js';
-import { type StatePaths, statePaths } from './state-paths.js';
+import { PRESET_NAMES, type PresetName } from '../config/presets.js';
+import {
+  type Multiplexer,
+  type ResolvedAgent,
+  type ResolvedConfig,
+  resolveAgent,
+} from '../config/resolve.js';
+import { UserError } from '../errors.js';
+import type { BaseCommit, Repo } from '../git/repo.js';
+import { type StatePaths, statePaths } from './paths.js';
 
 export interface PlanFlags {
   agents?: number;

@@ -1,12 +1,12 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { git } from './git/run.js';
-import { listBranches, listWorktrees, type WorktreeEntry } from './git/worktrees.js';
-import type { MuxDriver } from './mux/types.js';
-import type { Plan } from './plan.js';
+import { git } from '../git/run.js';
+import { listBranches, listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
+import type { MuxDriver } from '../mux/types.js';
+import type { Plan } from '../plan/plan.js';
+import { readRunNumber } from '../task/run-markers.js';
 import type { Observed } from './reconcile.js';
-import { readRunNumber } from './run-markers.js';
 
 /** Reads everything the reconciler needs, in parallel. Changes nothing. */
 export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, string>): Promise<Observed> {

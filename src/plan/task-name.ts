@@ -1,4 +1,4 @@
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 
 export const MAX_TASK_NAME_LENGTH = 48;
 const RESERVED = new Set(['archive', 'HEAD']);
