@@ -3,12 +3,36 @@
 // bench/.work/repo-<hash>/ and reused while the generator and its parameters are unchanged.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const WORK = join(here, '..', '.work');
+const TMPFS = 0x01021994;
+export const onTmpfs = (path) => {
+  try {
+    return statfsSync(path).type === TMPFS;
+  } catch {
+    return false;
+  }
+};
+/**
+ * Fixtures (the repositories and the sample node_modules) live on a tmpfs when there is one,
+ * for the reason given at WORKTREES in bench/lib/context.mjs; else in bench/.work. Either way
+ * they are cached across runs. BENCH_WORK=<dir> puts them elsewhere.
+ */
+export const WORK =
+  process.env.BENCH_WORK ??
+  (onTmpfs('/dev/shm') ? '/dev/shm/git-parallel-bench-work' : join(here, '..', '.work'));
 
 /** mulberry32: a tiny seeded PRNG, so every run writes byte-identical files. */
 export function random(seed) {
@@ -80,14 +104,15 @@ export function pruneCache(prefix, keep) {
 }
 
 /**
- * The benchmark repository (cached). `config` is committed as parallel.config.json so the main
- * worktree stays clean. Returns { dir, repo, commit, cached }.
+ * The benchmark repository of `files` files (cached, one per size). `config` is committed as a
+ * parallel.config.ts, the form `parallel init` writes, so the main worktree stays clean.
+ * Returns { dir, repo, commit, cached }.
  */
 export function benchRepo({ files, config }) {
-  const configText = `${JSON.stringify(config, null, 2)}\n`;
+  const configText = `import { defineConfig } from 'git-parallel';\n\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`;
   const hash = contentHash(import.meta.url, files, configText);
-  pruneCache('repo', `repo-${hash}`);
-  const dir = join(WORK, `repo-${hash}`);
+  pruneCache(`repo${files}`, `repo${files}-${hash}`);
+  const dir = join(WORK, `repo${files}-${hash}`);
   const repo = join(dir, 'repo');
   const done = join(dir, 'done');
   if (existsSync(done)) return { dir, repo, commit: readFileSync(done, 'utf8').trim(), cached: true };
@@ -106,7 +131,7 @@ export function benchRepo({ files, config }) {
     }
     writeFileSync(file, content);
   }
-  writeFileSync(join(tmpRepo, 'parallel.config.json'), configText);
+  writeFileSync(join(tmpRepo, 'parallel.config.ts'), configText);
   writeFileSync(join(tmpRepo, '.gitignore'), 'node_modules/\n');
   const git = (...args) => execFileSync('git', args, { cwd: tmpRepo, env: GIT_ENV, encoding: 'utf8' });
   git('init', '-q', '-b', 'main');
