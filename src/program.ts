@@ -14,6 +14,7 @@ export const COMMANDS = [
   'diff',
   'pick',
   'synthesize',
+  'judge',
   'send',
   'restore',
   'help',
@@ -231,6 +232,28 @@ Examples:
       examples(['parallel synthesize add-auth --from 1,3', 'parallel synthesize add-auth --agent codex']),
     )
     .action(run(async () => (await import('./commands/synthesize.js')).synthesize));
+
+  program
+    .command('judge')
+    .argument('<task>')
+    .description('have one agent rank the candidates with reasons; records the verdict, picks nothing')
+    .option('-a, --agent <name>', "agent that judges (default: the config's judge, else the first agent)")
+    .option('--from <list>', 'judge only these candidates, e.g. 1,3 (default: all)', candidateList)
+    .option('--no-eval', 'skip the eval commands (the judge sees no eval results)')
+    .addHelpText(
+      'after',
+      `
+The agent runs once in its headless form (e.g. \`claude -p\`) with a prompt holding the task's
+prompt, every candidate's diff against the base (cut at 96 KiB in all), its eval results and
+the files several candidates changed. It must end its answer with a fenced JSON block
+{"ranking": [n, ...], "reasons": {"n": "..."}}; compare and report then show the verdict.
+${examples([
+  'parallel judge add-auth',
+  'parallel judge add-auth --agent codex --from 1,3',
+  'parallel compare add-auth          rank and reason beside each candidate',
+])}`,
+    )
+    .action(run(async () => (await import('./commands/judge.js')).judge));
 
   program
     .command('send')

@@ -1,4 +1,5 @@
 import type { EvalCommand } from '../config/resolve.js';
+import { readVerdict, type Verdict, verdictFor } from '../task/verdict.js';
 import { type EvalJob, runEvals, skippedEval } from './evals.js';
 import { type CandidateFacts, findOverlap, gatherCandidates, touchedFiles } from './stats.js';
 import type { RecordedTask } from './task.js';
@@ -34,6 +35,7 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
         },
       })),
     );
+  const verdict = readVerdict(plan.paths);
   const results = await runEvals(jobs, {
     logDir: plan.paths.logDir,
     onProgress: options.onProgress && ((done, total) => options.onProgress!(done, total)),
@@ -48,6 +50,7 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
     evals,
     facts,
     results: byCandidate,
+    verdict: await verdict,
   });
   return { json, facts };
 }
@@ -61,6 +64,7 @@ export interface CompareInput {
   evals: EvalCommand[];
   facts: CandidateFacts[];
   results: Map<number, EvalResult[]>;
+  verdict?: Verdict;
 }
 
 /** Facts + eval results → the stable JSON shape. Pure. */
@@ -86,8 +90,10 @@ export function buildCompareJson(input: CompareInput): CompareJson {
       evals: input.evals.map(
         (e) => input.results.get(f.index)?.find((r) => r.name === e.name) ?? skippedEval(e),
       ),
+      verdict: verdictFor(input.verdict, f.index),
     }),
   );
+  const v = input.verdict;
   return {
     version: 1,
     task: input.task,
@@ -95,6 +101,17 @@ export function buildCompareJson(input: CompareInput): CompareJson {
     evals: input.evals.map((e) => e.name),
     candidates,
     overlap,
+    judge: v
+      ? {
+          agent: v.agent,
+          at: v.at,
+          judged: v.judged,
+          ranking: v.ranking,
+          changedSince: input.facts
+            .filter((f) => v.judged.includes(f.index) && (v.heads[String(f.index)] ?? null) !== f.head)
+            .map((f) => f.index),
+        }
+      : null,
   };
 }
 

@@ -66,7 +66,7 @@ export function synthPrompt(input: {
 }
 
 /** A Markdown code fence longer than any backtick run inside the text. */
-function fence(text: string, lang: string): string {
+export function fence(text: string, lang: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}${lang}\n${text.endsWith('\n') ? text : `${text}\n`}${ticks}`;

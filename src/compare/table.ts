@@ -1,3 +1,4 @@
+import { oneLine } from '../judge/answer.js';
 import type { CandidateJson, CompareJson, EvalResult } from './types.js';
 
 export interface Style {
@@ -26,6 +27,7 @@ const HEADERS = [
 
 /** The compare table, overlap list and notes as text. Pure. */
 export function renderCompare(json: CompareJson, style: Style = PLAIN): string {
+  const judged = json.judge !== null;
   const rows = json.candidates.map((c) => [
     String(c.index),
     c.agent,
@@ -37,12 +39,15 @@ export function renderCompare(json: CompareJson, style: Style = PLAIN): string {
     String(c.untracked.length),
     c.evals.length ? c.evals.map((e) => evalCell(e, style)).join(' ') : style.dim('-'),
     c.overlap.length ? `${c.overlap.length} file${c.overlap.length > 1 ? 's' : ''}` : '-',
+    ...(judged ? [c.verdict?.rank ? style.bold(String(c.verdict.rank)) : '-'] : []),
   ]);
+  const headers = judged ? [...HEADERS, 'rank'] : HEADERS;
   const lines = [
     `Task ${json.task}: ${json.candidates.length} candidate(s) against ${json.base.ref} (${json.base.commit.slice(0, 12)})`,
     '',
-    ...table([HEADERS.map(style.bold), ...rows]),
+    ...table([headers.map(style.bold), ...rows]),
   ];
+  if (json.judge) lines.push('', ...verdictLines(json, style));
   if (json.overlap.length) {
     lines.push('', 'Files touched by several candidates:');
     for (const o of json.overlap) lines.push(`  ${o.file}  ${style.dim(`(${o.candidates.join(', ')})`)}`);
@@ -65,6 +70,27 @@ function evalCell(e: EvalResult, style: Style): string {
     case 'skipped':
       return style.dim(`${e.name} skipped`);
   }
+}
+
+/** The judge's ranking, one line per candidate with the first line of its reason. */
+function verdictLines(json: CompareJson, style: Style): string[] {
+  const judge = json.judge!;
+  const lines = [`Verdict of ${judge.agent} (${judge.at.replace('T', ' ').slice(0, 16)} UTC), best first:`];
+  for (const n of judge.ranking) {
+    const c = json.candidates.find((c) => c.index === n);
+    const reason = oneLine(c?.verdict?.reason, 100);
+    lines.push(
+      `  ${c?.verdict?.rank ?? '?'}. #${n} ${c?.agent ?? ''}${reason ? `  ${style.dim(reason)}` : ''}`,
+    );
+  }
+  if (judge.changedSince.length) {
+    lines.push(
+      style.yellow(
+        `  candidate ${judge.changedSince.join(', ')} changed since the verdict; \`parallel judge ${json.task}\` judges again.`,
+      ),
+    );
+  }
+  return lines;
 }
 
 export function candidateNotes(c: CandidateJson): string[] {

@@ -14,6 +14,20 @@ export interface CompareJson {
   candidates: CandidateJson[];
   /** Files touched (committed, uncommitted or untracked) by two or more candidates. */
   overlap: { file: string; candidates: number[] }[];
+  /** The verdict `parallel judge` recorded, or null when no judge has run. */
+  judge: JudgeJson | null;
+}
+
+export interface JudgeJson {
+  /** The agent that judged, and when (ISO time). */
+  agent: string;
+  at: string;
+  /** The candidates it was shown. */
+  judged: number[];
+  /** Candidate numbers, best first. */
+  ranking: number[];
+  /** Judged candidates whose branch tip moved since (the verdict may be out of date for them). */
+  changedSince: number[];
 }
 
 export interface CandidateJson {
@@ -43,6 +57,8 @@ export interface CandidateJson {
   overlap: string[];
   /** One entry per eval command, in config order. */
   evals: EvalResult[];
+  /** Its place in the judge's ranking (1: best; null: not ranked) and the judge's reason; null when not judged. */
+  verdict: { rank: number | null; reason: string | null } | null;
 }
 
 /**

@@ -67,6 +67,7 @@ const UNION_EXPECTED: Record<string, string> = {
   'agents[].prompt': 'expected "arg", "stdin", "none" or { flag: "--option" }',
   'agents[].resume': 'expected a list of arguments (strings) or false',
   'eval[]': 'expected a command string or { name, command, timeout? }',
+  judge: 'expected an agent name or an agent object such as { preset: "claude" }',
 };
 
 function received(issue: Issue): string {
@@ -135,6 +136,8 @@ const FIXES: Record<string, string | ((issue: Issue) => string)> = {
   'eval[].command': 'Set the shell command to run, e.g. "npm test".',
   'eval[].timeout': 'Set a positive whole number of milliseconds (e.g. 120000), or remove it for 10 minutes.',
   stagger: 'Set the milliseconds between agent starts, from 0 to 60000 (0: all at once).',
+  judge:
+    'Name the agent `parallel judge` runs (a configured agent or a preset, e.g. judge: "claude"), or give it its own agent, e.g. judge: { preset: "codex" }.',
 };
 
 /** `agents[2].env.API KEY` → `agents[].env.*`: the key FIXES and the known-keys table use. */
@@ -159,6 +162,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   const shapes: Record<string, string[]> = {
     '': Object.keys(configSchema.shape),
     'agents[]': Object.keys(agentSchema.shape),
+    judge: Object.keys(agentSchema.shape).filter((key) => key !== 'count'),
     worktrees: ['dir', 'branch', 'base'],
     'eval[]': ['name', 'command', 'timeout'],
     'agents[].prompt': ['flag'],

@@ -31,6 +31,8 @@ export interface ResolvedConfig {
   env: Record<string, string>;
   eval: EvalCommand[];
   stagger: number;
+  /** `judge` as written: an agent or preset name (resolved when judging), or its own agent. */
+  judge?: string | ResolvedAgent;
 }
 
 export const DEFAULTS = {
@@ -60,6 +62,7 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
         : { name: entry.name, command: entry.command, timeoutMs: entry.timeout ?? DEFAULTS.evalTimeoutMs },
     ),
     stagger: user.stagger ?? 0,
+    judge: typeof user.judge === 'object' ? resolveAgent(user.judge) : user.judge,
   };
 }
 

@@ -56,6 +56,8 @@ export const configSchema = z.strictObject({
   env: envMap.optional(),
   eval: z.array(evalSchema).optional(),
   stagger: z.number().min(0).max(60_000).optional(),
+  /** The agent `parallel judge` runs: a configured agent's name, a preset name, or an agent of its own. */
+  judge: z.union([name, agentSchema.omit({ count: true })]).optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;

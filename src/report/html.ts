@@ -1,4 +1,5 @@
 import type { CandidateJson, CompareJson, EvalResult } from '../compare/types.js';
+import { candidateVerdict, rankCell, verdictSummary } from './selection.js';
 
 /** What one candidate's section shows besides its stats. */
 export interface CandidateDiffs {
@@ -74,7 +75,7 @@ function summary(json: CompareJson): string {
 <td class="num"><span class="ins">+${c.insertions}</span> <span class="del">-${c.deletions}</span></td>
 <td class="num">${c.uncommitted.length}</td><td class="num">${c.untracked.length}</td>
 <td>${c.evals.map(evalBadge).join(' ') || '<span class="dim">none</span>'}</td>
-<td class="num">${c.overlap.length}</td>
+<td class="num">${c.overlap.length}</td><td class="num">${rankCell(c)}</td>
 </tr>`,
     )
     .join('\n');
@@ -88,11 +89,12 @@ function summary(json: CompareJson): string {
   return `<section id="summary">
 <h2>Summary</h2>
 <table class="summary">
-<thead><tr><th>#</th><th>agent</th><th>branch</th><th>commits</th><th>files</th><th>lines</th><th>uncommitted</th><th>untracked</th><th>evals</th><th>overlap</th></tr></thead>
+<thead><tr><th>#</th><th>agent</th><th>branch</th><th>commits</th><th>files</th><th>lines</th><th>uncommitted</th><th>untracked</th><th>evals</th><th>overlap</th><th>rank</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
+${verdictSummary(json)}
 ${overlap}
 </section>`;
 }
@@ -118,6 +120,7 @@ function candidateSection(c: CandidateJson, diffs: CandidateDiffs | undefined, i
   return `<section class="candidate" id="candidate-${c.index}" data-candidate="${c.index}">
 <h2>#${c.index} ${esc(c.label)} <span class="dim">${esc(c.agent)}</span></h2>
 <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+${candidateVerdict(c, input.json)}
 ${evalTable(c.evals, diffs?.logTails ?? {})}
 <h3>Committed changes against the base</h3>
 ${diffBlock(diffs?.committed ?? '', c.index, 'c', input)}
@@ -177,7 +180,7 @@ dd { margin: 0; }
 .warn { color: #9a6700; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; border: 1px solid #d0d7de; }
 .badge.pass { background: #dafbe1; } .badge.fail, .badge.timeout, .badge.missing { background: #ffebe9; }
-.badge.skipped { background: #eaeef2; }
+.badge.skipped { background: #eaeef2; } .badge.rank { background: #ddf4ff; }
 pre { max-height: 320px; overflow: auto; background: #f6f8fa; padding: 8px; }
 .diff { margin: 8px 0 16px; }
 `;

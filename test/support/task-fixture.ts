@@ -11,6 +11,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** The built CLI; GP_CLI points elsewhere (a private build while others rebuild dist/). */
 export const CLI = process.env.GP_CLI ?? join(ROOT, 'dist/cli.js');
 export const FAKE_AGENT = join(ROOT, 'test/fixtures/bin/fake-agent');
+export const FAKE_JUDGE = join(ROOT, 'test/fixtures/bin/fake-judge');
 
 export interface RunResult {
   exitCode: number;
@@ -77,6 +78,8 @@ export interface FixtureOptions {
   eval?: unknown[];
   /** Extra files in the first commit. */
   files?: Record<string, string>;
+  /** Extra keys of parallel.config.json. */
+  config?: Record<string, unknown>;
 }
 
 /** A repository on `main` with one commit holding parallel.config.json (fake agent, headless). */
@@ -93,6 +96,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     agents: [{ name: 'fake', command: FAKE_AGENT, prompt: 'arg' }],
     multiplexer: 'none',
     eval: options.eval ?? [],
+    ...options.config,
   };
   const files: Record<string, string> = {
     'README.md': '# demo\n',
