@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareJson } from '../src/compare/types.js';
+import { UNKNOWN_COST } from '../src/cost/types.js';
 import { fencedBlocks, oneLine, parseJudgeAnswer } from '../src/judge/answer.js';
 import { capDiff, DIFF_BUDGET_BYTES, judgePrompt } from '../src/judge/prompt.js';
 import type { Verdict } from '../src/task/verdict.js';
@@ -82,6 +83,7 @@ describe('judgePrompt (pure)', () => {
       { name: 'test', command: 'npm test', status: 'fail' as const, exitCode: 1, durationMs: 5, log: null },
     ],
     verdict: null,
+    cost: UNKNOWN_COST,
   });
 
   it('states the cap, cuts a big diff at a file boundary and names the full diff file', () => {

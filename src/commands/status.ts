@@ -1,3 +1,5 @@
+import { formatCost, formatTokens, formatWall } from '../cost/format.js';
+import type { CandidateCost } from '../cost/types.js';
 import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../engine/candidate-status.js';
 import { findRepo } from '../git/repo.js';
 import { out, pc, printJson } from '../output.js';
@@ -22,15 +24,24 @@ export async function status(task: string | undefined, options: { json?: boolean
   );
   if (task !== undefined && !states[0]) throw unknownTaskError(task, repo.root);
   const tasks = task ? [task] : states.map((s) => s!.task);
-  const [{ loadTask }, { loadDriver }] = await Promise.all([
+  const [{ loadTask }, { loadDriver }, { candidateCost }] = await Promise.all([
     import('../task/context.js'),
     import('../mux/index.js'),
+    import('../cost/collect.js'),
   ]);
-  const results: TaskStatus[] = await Promise.all(
+  const results: TaskStatusWithCost[] = await Promise.all(
     tasks.map(async (name, i) => {
       const { plan, state } = await loadTask(name, {});
       if (!state) throw unknownTaskError(name, plan.repo.root);
-      return taskStatus(plan, await loadDriver(plan.mux), early[i]);
+      const [status, costs] = await Promise.all([
+        taskStatus(plan, await loadDriver(plan.mux), early[i]),
+        Promise.all(
+          plan.candidates.map((c) =>
+            candidateCost({ ...c, runDir: plan.paths.runDir, since: state.createdAt }),
+          ),
+        ),
+      ]);
+      return { ...status, candidates: status.candidates.map((c, j) => ({ ...c, cost: costs[j]! })) };
     }),
   );
   if (options.json) return printJson(task ? results[0] : results);
@@ -38,13 +49,16 @@ export async function status(task: string | undefined, options: { json?: boolean
   out(results.map(formatTask).join('\n\n'));
 }
 
-function formatTask(t: TaskStatus): string {
+type CandidateWithCost = CandidateStatus & { cost: CandidateCost };
+type TaskStatusWithCost = Omit<TaskStatus, 'candidates'> & { candidates: CandidateWithCost[] };
+
+function formatTask(t: TaskStatusWithCost): string {
   const head = `${pc.bold(t.task)}  ${t.mux} session ${t.session} ${t.sessionAlive ? pc.green('up') : pc.yellow('down')}  base ${t.base.branch ?? t.base.ref} ${t.base.commit.slice(0, 10)}`;
   const rows = t.candidates.map(formatCandidate);
   return [head, ...rows].join('\n');
 }
 
-function formatCandidate(c: CandidateStatus): string {
+function formatCandidate(c: CandidateWithCost): string {
   const state =
     c.agentState === 'running'
       ? pc.green('running')
@@ -56,7 +70,10 @@ function formatCandidate(c: CandidateStatus): string {
   const work = `${c.commitsAhead} commit(s), ${c.changedFiles} file(s)${c.uncommitted || c.untracked ? `, ${c.uncommitted} uncommitted, ${c.untracked} untracked` : ''}`;
   const when = c.lastActivity ? ago(c.lastActivity) : '';
   const wt = c.worktreeExists ? '' : pc.red(' (worktree missing: run `parallel up`)');
-  return `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(18)} ${work}  ${pc.dim(when)}${wt}`;
+  const cost = pc.dim(
+    `time ${formatWall(c.cost)}, tokens ${formatTokens(c.cost)}, cost ${formatCost(c.cost)}`,
+  );
+  return `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(18)} ${work}  ${pc.dim(when)}  ${cost}${wt}`;
 }
 
 function ago(iso: string): string {

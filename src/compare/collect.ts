@@ -1,4 +1,6 @@
 import type { EvalCommand } from '../config/resolve.js';
+import { candidateCost } from '../cost/collect.js';
+import { type CandidateCost, UNKNOWN_COST } from '../cost/types.js';
 import { readVerdict, type Verdict, verdictFor } from '../task/verdict.js';
 import { type EvalJob, runEvals, skippedEval } from './evals.js';
 import { type CandidateFacts, findOverlap, gatherCandidates, touchedFiles } from './stats.js';
@@ -36,6 +38,16 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
       })),
     );
   const verdict = readVerdict(plan.paths);
+  const costs = Promise.all(
+    facts.map((f) =>
+      candidateCost({
+        index: f.index,
+        worktree: f.worktree,
+        runDir: plan.paths.runDir,
+        since: state.createdAt,
+      }),
+    ),
+  );
   const results = await runEvals(jobs, {
     logDir: plan.paths.logDir,
     onProgress: options.onProgress && ((done, total) => options.onProgress!(done, total)),
@@ -51,6 +63,7 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
     facts,
     results: byCandidate,
     verdict: await verdict,
+    costs: new Map((await costs).map((cost, i) => [facts[i]!.index, cost])),
   });
   return { json, facts };
 }
@@ -65,6 +78,7 @@ export interface CompareInput {
   facts: CandidateFacts[];
   results: Map<number, EvalResult[]>;
   verdict?: Verdict;
+  costs?: Map<number, CandidateCost>;
 }
 
 /** Facts + eval results → the stable JSON shape. Pure. */
@@ -91,6 +105,7 @@ export function buildCompareJson(input: CompareInput): CompareJson {
         (e) => input.results.get(f.index)?.find((r) => r.name === e.name) ?? skippedEval(e),
       ),
       verdict: verdictFor(input.verdict, f.index),
+      cost: input.costs?.get(f.index) ?? UNKNOWN_COST,
     }),
   );
   const v = input.verdict;

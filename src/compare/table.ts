@@ -1,3 +1,4 @@
+import { formatCost, formatTokens, formatWall } from '../cost/format.js';
 import { oneLine } from '../judge/answer.js';
 import type { CandidateJson, CompareJson, EvalResult } from './types.js';
 
@@ -23,6 +24,9 @@ const HEADERS = [
   'untracked',
   'evals',
   'overlap',
+  'time',
+  'tokens',
+  'cost',
 ];
 
 /** The compare table, overlap list and notes as text. Pure. */
@@ -39,6 +43,9 @@ export function renderCompare(json: CompareJson, style: Style = PLAIN): string {
     String(c.untracked.length),
     c.evals.length ? c.evals.map((e) => evalCell(e, style)).join(' ') : style.dim('-'),
     c.overlap.length ? `${c.overlap.length} file${c.overlap.length > 1 ? 's' : ''}` : '-',
+    ...[formatWall(c.cost), formatTokens(c.cost), formatCost(c.cost)].map((v) =>
+      v === 'unknown' ? style.dim(v) : v,
+    ),
     ...(judged ? [c.verdict?.rank ? style.bold(String(c.verdict.rank)) : '-'] : []),
   ]);
   const headers = judged ? [...HEADERS, 'rank'] : HEADERS;

@@ -1,3 +1,5 @@
+import type { CandidateCost } from '../cost/types.js';
+
 /**
  * The output of `parallel compare <task> --json` (and the data behind `parallel report`).
  * Stable: fields are only ever added. Paths are relative to the worktree; commits are full ids.
@@ -59,6 +61,8 @@ export interface CandidateJson {
   evals: EvalResult[];
   /** Its place in the judge's ranking (1: best; null: not ranked) and the judge's reason; null when not judged. */
   verdict: { rank: number | null; reason: string | null } | null;
+  /** Wall time, tokens and cost of its agent; each field null when unknown. */
+  cost: CandidateCost;
 }
 
 /**

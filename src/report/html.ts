@@ -1,5 +1,11 @@
 import type { CandidateJson, CompareJson, EvalResult } from '../compare/types.js';
-import { candidateVerdict, rankCell, verdictSummary } from './selection.js';
+import {
+  candidateVerdict,
+  costFacts,
+  SELECTION_HEADERS,
+  selectionCells,
+  verdictSummary,
+} from './selection.js';
 
 /** What one candidate's section shows besides its stats. */
 export interface CandidateDiffs {
@@ -75,7 +81,7 @@ function summary(json: CompareJson): string {
 <td class="num"><span class="ins">+${c.insertions}</span> <span class="del">-${c.deletions}</span></td>
 <td class="num">${c.uncommitted.length}</td><td class="num">${c.untracked.length}</td>
 <td>${c.evals.map(evalBadge).join(' ') || '<span class="dim">none</span>'}</td>
-<td class="num">${c.overlap.length}</td><td class="num">${rankCell(c)}</td>
+<td class="num">${c.overlap.length}</td>${selectionCells(c)}
 </tr>`,
     )
     .join('\n');
@@ -89,7 +95,7 @@ function summary(json: CompareJson): string {
   return `<section id="summary">
 <h2>Summary</h2>
 <table class="summary">
-<thead><tr><th>#</th><th>agent</th><th>branch</th><th>commits</th><th>files</th><th>lines</th><th>uncommitted</th><th>untracked</th><th>evals</th><th>overlap</th><th>rank</th></tr></thead>
+<thead><tr><th>#</th><th>agent</th><th>branch</th><th>commits</th><th>files</th><th>lines</th><th>uncommitted</th><th>untracked</th><th>evals</th><th>overlap</th>${SELECTION_HEADERS}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -112,6 +118,7 @@ function candidateSection(c: CandidateJson, diffs: CandidateDiffs | undefined, i
       'changes',
       `${c.filesChanged} file(s), <span class="ins">+${c.insertions}</span> <span class="del">-${c.deletions}</span>`,
     ],
+    ...costFacts(c),
   ];
   const pending = [
     ...c.uncommitted.map((p) => `${p} (modified)`),

@@ -1,4 +1,5 @@
 import type { CandidateJson, CompareJson } from '../compare/types.js';
+import { formatCost, formatTokens, formatWall } from '../cost/format.js';
 import { esc } from './html.js';
 
 /** The judge's verdict as a block of the summary: who judged, when, the ranking with reasons. Pure. */
@@ -34,3 +35,24 @@ export function candidateVerdict(c: CandidateJson, json: CompareJson): string {
 
 /** The rank for a summary table cell. Pure. */
 export const rankCell = (c: CandidateJson) => (c.verdict?.rank ? String(c.verdict.rank) : '–');
+
+/** Header and cells of the summary table for rank, time, tokens and cost. Pure. */
+export const SELECTION_HEADERS = '<th>rank</th><th>time</th><th>tokens</th><th>cost</th>';
+export function selectionCells(c: CandidateJson): string {
+  const cell = (text: string) => `<td class="num${text === 'unknown' ? ' dim' : ''}">${esc(text)}</td>`;
+  return [rankCell(c), formatWall(c.cost), formatTokens(c.cost), formatCost(c.cost)].map(cell).join('');
+}
+
+/** What the candidate's agent took, for its section. Pure. */
+export function costFacts(c: CandidateJson): [string, string][] {
+  const t = c.cost.tokens;
+  const tokens = t
+    ? `${formatTokens(c.cost)} (input ${t.input}, output ${t.output}, cache read ${t.cacheRead}, cache write ${t.cacheWrite})`
+    : 'unknown';
+  const time = `${formatWall(c.cost)}${c.cost.until === 'running' ? ' (still running)' : ''}`;
+  return [
+    ['time', esc(time)],
+    ['tokens', esc(tokens)],
+    ['cost', esc(formatCost(c.cost))],
+  ];
+}
