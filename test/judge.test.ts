@@ -177,7 +177,7 @@ describe('parallel judge (end to end)', () => {
   it('compare shows the rank and a one-line reason; --json carries the verdict', async () => {
     const text = await fx.cli(['compare', 't', '--no-eval']);
     expect(text.exitCode, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/overlap\s+rank/);
+    expect(text.stdout).toMatch(/cost\s+rank/);
     expect(text.stdout.split('\n').find((l) => l.startsWith('3 '))).toMatch(/\s1$/);
     expect(text.stdout).toContain('Verdict of fake-judge');
     expect(text.stdout).toContain('1. #3 fake  place 1: candidate 3 wrote candidate-3.txt');
