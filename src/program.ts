@@ -15,6 +15,7 @@ export const COMMANDS = [
   'pick',
   'synthesize',
   'judge',
+  'ship',
   'send',
   'restore',
   'help',
@@ -254,6 +255,29 @@ ${examples([
 ])}`,
     )
     .action(run(async () => (await import('./commands/judge.js')).judge));
+
+  program
+    .command('ship')
+    .argument('<task>')
+    .argument('<n>', 'candidate number', positiveInt)
+    .description("push candidate n's branch (after pick: the base branch), optionally as a pull request")
+    .option('-r, --remote <name>', "remote to push to (default: the base branch's remote, else origin)")
+    .option('--pr', 'open a pull request with the GitHub CLI (gh pr create)')
+    .option('--draft', 'with --pr: open it as a draft')
+    .option('--no-eval', 'with --pr: leave the eval results out of the description (skip running them)')
+    .addHelpText(
+      'after',
+      `
+Never force-pushes: a remote branch that moved on is refused with git's message. With --pr the
+title comes from the task and its prompt; the description holds the prompt, the candidate's
+compare row, its eval results and the judge's reason (passed to gh with --body-file).
+${examples([
+  'parallel ship add-auth 2                     push branch add-auth-2 to origin',
+  'parallel ship add-auth 2 --pr --draft',
+  'parallel pick add-auth 2 && parallel ship add-auth 2 --pr   push the base branch instead',
+])}`,
+    )
+    .action(run(async () => (await import('./commands/ship.js')).ship));
 
   program
     .command('send')

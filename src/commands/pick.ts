@@ -15,6 +15,7 @@ import {
 import { git, gitOk } from '../git/run.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { info, pc, warn } from '../output.js';
+import { recordPick } from '../task/picked.js';
 
 export interface PickOptions {
   merge?: boolean;
@@ -99,6 +100,13 @@ export async function pick(task: string, n: number, options: PickOptions = {}): 
         }),
       );
     }
+    await recordPick(rt.plan.paths, {
+      index: n,
+      mode,
+      branch: target,
+      commit: outcome.commit,
+      at: new Date().toISOString(),
+    });
     if (pendingCount) {
       warn(
         `candidate ${n}'s worktree has ${pendingCount} uncommitted or untracked file(s); only its commits were picked (see \`git -C ${c.worktree} status\`).`,
