@@ -4,6 +4,9 @@ import { type AgentInvocation, promptArgv } from '../config/presets.js';
 import type { ResolvedAgent } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 
+/** Linux refuses one argv string over 128 KiB (MAX_ARG_STRLEN). */
+const MAX_ARG_BYTES = 128 * 1024 - 1;
+
 export interface AgentRun {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -34,6 +37,13 @@ export function runAgentHeadless(input: RunAgentInput): Promise<AgentRun> {
     throw new UserError(
       `Agent "${agent.name}" takes no prompt (prompt: 'none' in the config), so it cannot judge. Choose another agent with --agent, or set its prompt mode to 'arg' or 'stdin'.`,
       { exitCode: 2 },
+    );
+  }
+  const mode = invocation.prompt;
+  const extra = typeof mode === 'object' ? mode.flag.length + 1 : 0;
+  if (mode !== 'stdin' && Buffer.byteLength(input.prompt) + extra > MAX_ARG_BYTES) {
+    throw new UserError(
+      `The judge's prompt (${input.promptFile}) is ${Buffer.byteLength(input.prompt)} bytes, more than the 128 KiB the system allows in one argument, and agent "${agent.name}" takes it as an argument: the task's own prompt is large. Judge fewer candidates with --from, or use an agent that reads the prompt on stdin (prompt: 'stdin' in the config's judge).`,
     );
   }
   const stdinFd = invocation.prompt === 'stdin' ? openSync(input.promptFile, 'r') : 'ignore';
