@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareJson } from '../src/compare/types.js';
+import { resolveAgent } from '../src/config/resolve.js';
 import { UNKNOWN_COST } from '../src/cost/types.js';
 import { fencedBlocks, oneLine, parseJudgeAnswer } from '../src/judge/answer.js';
 import { capDiff, DIFF_BUDGET_BYTES, judgePrompt } from '../src/judge/prompt.js';
+import { runAgentHeadless } from '../src/judge/run-agent.js';
 import type { Verdict } from '../src/task/verdict.js';
 import { createFixture, FAKE_JUDGE, type Fixture, upTask } from './support/task-fixture.js';
 
@@ -117,6 +119,23 @@ describe('judgePrompt (pure)', () => {
     expect(capDiff(`diff --git a/a b/a\n${'é'.repeat(100)}`, 50)[1]).toBe(true);
     expect(Buffer.byteLength(capDiff(`diff --git a/a b/a\n${'é'.repeat(100)}`, 50)[0])).toBeLessThanOrEqual(
       50,
+    );
+  });
+});
+
+describe('runAgentHeadless', () => {
+  it('refuses a prompt over 128 KiB for an agent that takes it as an argument, before starting it', () => {
+    const agent = resolveAgent({ name: 'j', command: FAKE_JUDGE });
+    const input = {
+      agent,
+      prompt: 'x'.repeat(130 * 1024),
+      promptFile: '/nowhere/p.txt',
+      cwd: '/',
+      env: {},
+      logFile: '/nowhere/log',
+    };
+    expect(() => runAgentHeadless(input)).toThrow(
+      /more than the 128 KiB .* Judge fewer candidates with --from/,
     );
   });
 });
