@@ -111,7 +111,9 @@ describe('judgePrompt (pure)', () => {
     expect(text).toContain('- `x`: #1, #2');
     expect(text).toContain('(no changes)');
     expect(text.trimEnd().endsWith('```')).toBe(true);
-    expect(text).toContain('{"ranking":[1,2,3]');
+    expect(text).toContain('listing every candidate number (1, 2, 3) once');
+    // The example cannot pass for an answer when an agent echoes its prompt.
+    expect(parseJudgeAnswer(text, [1, 2, 3]).ok).toBe(false);
   });
 
   it('capDiff cuts inside a single huge file when there is no boundary', () => {
@@ -156,7 +158,10 @@ describe('parallel judge (end to end)', () => {
   afterAll(() => fx?.cleanup());
 
   it('refuses an answer without the JSON block, shows its last lines, records nothing', async () => {
-    const result = await fx.cli(['judge', 't', '--no-eval'], { FAKE_JUDGE_MODE: 'none' });
+    const result = await fx.cli(['judge', 't', '--no-eval'], {
+      FAKE_JUDGE_MODE: 'none',
+      FAKE_JUDGE_ECHO: '1',
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('gave no usable verdict');
     expect(result.stderr).toContain('| They all look fine to me.');
@@ -175,7 +180,10 @@ describe('parallel judge (end to end)', () => {
   });
 
   it('records the ranking of three candidates from a prompt holding the task, diffs and evals', async () => {
-    const result = await fx.cli(['judge', 't'], { FAKE_JUDGE_PROMPT_COPY: promptCopy() });
+    const result = await fx.cli(['judge', 't'], {
+      FAKE_JUDGE_PROMPT_COPY: promptCopy(),
+      FAKE_JUDGE_ECHO: '1',
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     const prompt = readFileSync(promptCopy(), 'utf8');
     expect(prompt).toContain('do it');

@@ -33,10 +33,6 @@ export interface JudgePromptInput {
 export function judgePrompt(input: JudgePromptInput): string {
   const cap = diffCap(input.candidates.length);
   const numbers = input.candidates.map((c) => c.facts.index);
-  const example = {
-    ranking: numbers,
-    reasons: Object.fromEntries(numbers.map((n) => [String(n), 'why this place, in one or two sentences'])),
-  };
   const parts = [
     `You are judging ${input.candidates.length} candidate solutions (${numbers.map((n) => `#${n}`).join(', ')}) to the same coding task. Each was written independently by an AI agent in its own git worktree, starting from commit ${input.baseCommit.slice(0, 12)}.`,
     '',
@@ -62,10 +58,11 @@ export function judgePrompt(input: JudgePromptInput): string {
     '',
     '## Your answer',
     '',
-    'Explain your reasoning as you like, then END your answer with exactly one fenced JSON block in this form, listing every candidate number once, best first, with a short reason for each:',
+    `Explain your reasoning as you like, then END your answer with exactly one fenced JSON block of this shape, listing every candidate number (${numbers.join(', ')}) once as a plain number, best first, with a short reason for each:`,
     '',
+    // Not valid JSON on purpose: an agent that echoes its prompt must not be read as having answered.
     '```json',
-    JSON.stringify(example),
+    '{"ranking": [<best>, <second>, ...], "reasons": {"<number>": "<why this place, in one or two sentences>"}}',
     '```',
   );
   return `${parts.join('\n')}\n`;
