@@ -31,13 +31,12 @@ interface RolloutLine {
  * Sums the last totals of the sessions that ran in `cwds` since `since`.
  */
 export async function codexUsage(cwds: string[], since: Date | undefined): Promise<AgentUsage | undefined> {
-  const files = await rollouts(join(codexHome(), 'sessions'), since);
+  const sessions = await rollouts(join(codexHome(), 'sessions'), since);
   const tokens: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 };
   const sources: string[] = [];
   let lastAt: Date | undefined;
-  for (const file of files) {
-    const meta = parse(await firstLine(file));
-    if (meta?.type !== 'session_meta' || !meta.payload?.cwd || !cwds.includes(meta.payload.cwd)) continue;
+  for (const { file, cwd, mtime } of sessions) {
+    if (!cwd || !cwds.includes(cwd) || (since && mtime < since)) continue;
     let total: Totals = {};
     let found = false;
     for (const value of await jsonLines(file, '"token_count"')) {
@@ -69,10 +68,30 @@ function parse(line: string): RolloutLine | undefined {
   }
 }
 
-/** Rollout files in day directories from the day before `since` on, written since `since`. */
-async function rollouts(root: string, since: Date | undefined): Promise<string[]> {
+interface Rollout {
+  file: string;
+  mtime: Date;
+  /** The session's cwd from its session_meta line. */
+  cwd: string | undefined;
+}
+
+/** One listing per sessions directory and first day for all the candidates of one command. */
+const listings = new Map<string, Promise<Rollout[]>>();
+
+/** Rollout files in day directories from the day before `since` on (days are local dates: a margin). */
+function rollouts(root: string, since: Date | undefined): Promise<Rollout[]> {
   const from = since ? dayKey(new Date(since.getTime() - 36 * 3600_000)) : '';
-  const files: string[] = [];
+  const key = `${root}\0${from}`;
+  let listing = listings.get(key);
+  if (!listing) {
+    listing = listRollouts(root, from);
+    listings.set(key, listing);
+  }
+  return listing;
+}
+
+async function listRollouts(root: string, from: string): Promise<Rollout[]> {
+  const files: Rollout[] = [];
   for (const year of await numbered(root, 4)) {
     for (const month of await numbered(join(root, year), 2)) {
       for (const day of await numbered(join(root, year, month), 2)) {
@@ -82,7 +101,13 @@ async function rollouts(root: string, since: Date | undefined): Promise<string[]
           if (!name.startsWith('rollout-') || !name.endsWith('.jsonl')) continue;
           const file = join(dir, name);
           const info = await stat(file).catch(() => undefined);
-          if (info && (!since || info.mtime >= since)) files.push(file);
+          if (!info) continue;
+          const meta = parse(await firstLine(file));
+          files.push({
+            file,
+            mtime: info.mtime,
+            cwd: meta?.type === 'session_meta' ? meta.payload?.cwd : undefined,
+          });
         }
       }
     }
