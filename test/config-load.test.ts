@@ -4,7 +4,7 @@
  * repository root, the zero-config defaults and the --agents / --agent flags.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -142,6 +142,23 @@ export default defineConfig(config);
       'parallel.config.ts': `export default { agents: [{ preset: 'codex' }] };\n`,
     });
     expect((await render(dir)).panes).toEqual(['#1 codex']);
+  });
+});
+
+describe('compiled config cache', () => {
+  it('once a task exists, a .ts config is compiled once and recompiled when it changes', async () => {
+    const dir = await repo({ 'parallel.config.ts': TS_CONFIG });
+    const cache = join(dir, '.git', 'parallel', '.cache', 'config');
+    expect((await render(dir)).panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
+    // Nothing is written for a repository without tasks.
+    expect(existsSync(cache)).toBe(false);
+    mkdirSync(join(dir, '.git', 'parallel'));
+    expect((await render(dir)).panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect((await render(dir)).panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
+    writeFileSync(join(dir, 'parallel.config.ts'), TS_CONFIG.replace('count: 2', 'count: 1'));
+    expect((await render(dir)).panes).toEqual(['#1 codex', '#2 mine']);
+    expect(readdirSync(cache)).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
@@ -24,47 +24,21 @@ export interface LoadedConfig {
 }
 
 /**
- * What our loaders hand to cosmiconfig. Boxed, because cosmiconfig skips a file whose value
- * is null or undefined and keeps searching: a config without a default export, or with
- * `export default null`, must be refused, not silently replaced by the defaults.
+ * What a config file gave. `exported` is false for a module without a default export, which is
+ * refused, as is `export default null`, rather than taken for "no config here".
  */
 interface Loaded {
-  [LOADED]: true;
-  /** False when the module has no default export. */
   exported: boolean;
   value: unknown;
 }
-const LOADED = Symbol('parallel config');
-const box = (exported: boolean, value: unknown): Loaded => ({ [LOADED]: true, exported, value });
-const isLoaded = (value: unknown): value is Loaded =>
-  typeof value === 'object' && value !== null && LOADED in value;
+const box = (exported: boolean, value: unknown): Loaded => ({ exported, value });
 
 /** Finds parallel.config.* (or package.json#parallel) from `cwd` up to `stopDir`, validates it, merges defaults. */
 export async function loadConfig(cwd: string, stopDir: string, cacheDir?: string): Promise<LoadedConfig> {
-  const { cosmiconfig } = await import('cosmiconfig');
-  const codeLoader = (file: string) => importConfigModule(file);
-  const explorer = cosmiconfig('parallel', {
-    searchPlaces: CONFIG_FILES,
-    // One directory per search: the walk up stops at the repository root, never reaching
-    // cosmiconfig's global config directory (~/.config/parallel), which this tool does not use.
-    searchStrategy: 'none',
-    packageProp: 'parallel',
-    loaders: {
-      '.ts': codeLoader,
-      '.mts': codeLoader,
-      '.js': codeLoader,
-      '.mjs': codeLoader,
-      '.json': loadJson,
-    },
-    ignoreEmptySearchPlaces: false,
-    cache: false,
-  });
-  let found: Awaited<ReturnType<typeof explorer.search>> = null;
+  let found: Found | undefined;
   try {
     for (const dir of upTo(resolve(cwd), resolve(stopDir))) {
-      found = await explorer.search(dir);
-      // An empty package.json is some other tool's problem: keep looking.
-      if (found?.isEmpty && basename(found.filepath) === 'package.json') found = null;
+      found = await searchDir(dir, cacheDir);
       if (found) break;
     }
   } catch (error) {
@@ -79,7 +53,7 @@ export async function loadConfig(cwd: string, stopDir: string, cacheDir?: string
   const where = label(found.filepath);
   const isPackage = basename(found.filepath) === 'package.json';
   const isJson = found.filepath.endsWith('.json');
-  if (found.isEmpty || !isLoaded(found.config)) {
+  if (!found.loaded) {
     throw new UserError(
       isJson
         ? `${where} is empty. Write a JSON object such as { "agents": [{ "preset": "claude", "count": 3 }] }, or delete the file to use the defaults.`
@@ -87,7 +61,7 @@ export async function loadConfig(cwd: string, stopDir: string, cacheDir?: string
       { exitCode: 2 },
     );
   }
-  const { exported, value } = found.config;
+  const { exported, value } = found.loaded;
   if (!exported) {
     throw new UserError(
       `${where} has no default export. Add \`export default defineConfig({ … })\` (import { defineConfig } from 'git-parallel').`,
@@ -108,6 +82,48 @@ export async function loadConfig(cwd: string, stopDir: string, cacheDir?: string
   return { config: resolveConfig(await validate(value as object, where, cacheDir)), file: found.filepath };
 }
 
+/** A config file; `loaded` is undefined when the file is empty. */
+interface Found {
+  filepath: string;
+  loaded?: Loaded;
+}
+
+/**
+ * The first of CONFIG_FILES in `dir` that holds a config. An empty package.json, or one without
+ * a "parallel" key, is some other tool's file: the search goes on.
+ */
+async function searchDir(dir: string, cacheDir: string | undefined): Promise<Found | undefined> {
+  const present = new Set(await readdir(dir).catch(() => []));
+  for (const name of CONFIG_FILES) {
+    if (!present.has(name)) continue;
+    const filepath = join(dir, name);
+    let content: string;
+    try {
+      content = await readFile(filepath, 'utf8');
+    } catch (error) {
+      if (UNREADABLE.has((error as NodeJS.ErrnoException).code ?? '')) continue;
+      throw Object.assign(error as Error, { filepath });
+    }
+    const isPackage = name === 'package.json';
+    if (content.trim() === '') {
+      if (isPackage) continue;
+      return { filepath };
+    }
+    try {
+      if (name.endsWith('.json')) {
+        const loaded = loadJson(filepath, content);
+        if (loaded) return { filepath, loaded };
+        continue;
+      }
+      return { filepath, loaded: await importConfigModule(filepath, cacheDir) };
+    } catch (error) {
+      throw error instanceof UserError ? error : Object.assign(error as Error, { filepath });
+    }
+  }
+  return undefined;
+}
+const UNREADABLE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
+
 /** `from`, its parent, … up to and including `stop` (or the file system root if `stop` is not above). */
 function* upTo(from: string, stop: string): Generator<string> {
   let dir = from;
@@ -121,8 +137,8 @@ function* upTo(from: string, stop: string): Generator<string> {
 
 const label = (file: string) => relative(process.cwd(), file) || file;
 
-/** parallel.config.json, and package.json (whose "parallel" key cosmiconfig picks out). */
-function loadJson(file: string, content: string): unknown {
+/** parallel.config.json, and the "parallel" key of package.json (undefined when it has none). */
+function loadJson(file: string, content: string): Loaded | undefined {
   let value: unknown;
   try {
     value = JSON.parse(content);
@@ -134,10 +150,9 @@ function loadJson(file: string, content: string): unknown {
   }
   if (basename(file) !== 'package.json') return box(true, value);
   const pkg = value as Record<string, unknown> | null;
-  // No "parallel" key: cosmiconfig reads undefined and keeps searching.
   return pkg && typeof pkg === 'object' && Object.hasOwn(pkg, 'parallel')
-    ? { parallel: box(true, pkg.parallel) }
-    : {};
+    ? box(true, pkg.parallel)
+    : undefined;
 }
 
 /** `JSON.parse`'s message with the line and column of its "position N", when it gives one. */
@@ -151,12 +166,17 @@ function jsonProblem(error: unknown, content: string): string {
   return `${message.replace(/\s*\(line \d+ column \d+\)/, '')} (line ${line}, column ${column})`;
 }
 
-async function importConfigModule(file: string): Promise<Loaded> {
+/**
+ * Compiling a TypeScript config costs ~250 ms (jiti loads babel); the compiled code is kept by
+ * content hash under the repository's state directory, once an `up` made it, so later commands
+ * run it straight away. jiti checks the hash of the source on every load.
+ */
+async function importConfigModule(file: string, cacheDir: string | undefined): Promise<Loaded> {
   const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, {
     alias: { 'git-parallel': selfEntry() },
     moduleCache: false,
-    fsCache: false,
+    fsCache: cacheDir !== undefined && existsSync(cacheDir) ? join(cacheDir, '.cache', 'config') : false,
     // Off: with it, jiti hands back the whole module when there is no default export
     // and fails on `export default null`.
     interopDefault: false,
