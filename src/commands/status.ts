@@ -2,46 +2,40 @@ import { formatCost, formatTokens, formatWall } from '../cost/format.js';
 import type { CandidateCost } from '../cost/types.js';
 import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../engine/candidate-status.js';
 import { findRepo } from '../git/repo.js';
+import { loadDriver } from '../mux/index.js';
 import { out, pc, printJson } from '../output.js';
 import { statePaths } from '../plan/paths.js';
+import { viewFromState } from '../plan/plan.js';
 import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
 import { listTasks, readState, type TaskState } from '../task/state.js';
 
 /**
- * The git work (a `git status` per worktree, the slow part) starts from the state files as
- * soon as the repository is known; loading the config and the multiplexer driver for the plan
- * runs meanwhile.
+ * Everything `status` shows is recorded in the task's state or read from git and the
+ * multiplexer: it reads no config. The git work (a `git status` per worktree, the slow part)
+ * starts as soon as the state is read; the multiplexer driver loads meanwhile.
  */
 export async function status(task: string | undefined, options: { json?: boolean }): Promise<void> {
   if (task !== undefined) assertValidTaskName(task);
   const repo = await findRepo(process.cwd());
+  const costs = import('../cost/collect.js');
   const states: (TaskState | undefined)[] = task
     ? [await readState(statePaths(repo.commonDir, task).stateFile)]
     : await listTasks(repo.commonDir);
-  const early = states.map(
-    (s) =>
-      s && new GitWork(repo.root, s.base.commit, s.candidates, statePaths(repo.commonDir, s.task).runDir),
-  );
   if (task !== undefined && !states[0]) throw unknownTaskError(task, repo.root);
-  const tasks = task ? [task] : states.map((s) => s!.task);
-  const [{ loadTask }, { loadDriver }, { candidateCost }] = await Promise.all([
-    import('../task/context.js'),
-    import('../mux/index.js'),
-    import('../cost/collect.js'),
-  ]);
   const results: TaskStatusWithCost[] = await Promise.all(
-    tasks.map(async (name, i) => {
-      const { plan, state } = await loadTask(name, {});
-      if (!state) throw unknownTaskError(name, plan.repo.root);
-      const [status, costs] = await Promise.all([
-        taskStatus(plan, await loadDriver(plan.mux), early[i]),
+    (states as TaskState[]).map(async (state) => {
+      const view = viewFromState(repo, state);
+      const work = new GitWork(repo.root, state.base.commit, view.candidates, view.paths.runDir);
+      const { candidateCost } = await costs;
+      const [status, cost] = await Promise.all([
+        taskStatus(view, await loadDriver(view.mux), work),
         Promise.all(
-          plan.candidates.map((c) =>
-            candidateCost({ ...c, runDir: plan.paths.runDir, since: state.createdAt }),
+          view.candidates.map((c) =>
+            candidateCost({ ...c, runDir: view.paths.runDir, since: state.createdAt }),
           ),
         ),
       ]);
-      return { ...status, candidates: status.candidates.map((c, j) => ({ ...c, cost: costs[j]! })) };
+      return { ...status, candidates: status.candidates.map((c, j) => ({ ...c, cost: cost[j]! })) };
     }),
   );
   if (options.json) return printJson(task ? results[0] : results);

@@ -27,7 +27,7 @@ export async function loadRecordedTask(task: string, cwd = process.cwd()): Promi
   if (!(await readState(file))) {
     throw unknownTaskError(task, repo.root);
   }
-  const context = await loadTask(task, {}, cwd);
+  const context = await loadTask(task, {}, cwd, repo);
   const state = context.state!;
   const candidates = [...(state.candidates as RecordedCandidate[])].sort((a, b) => a.index - b.index);
   return { ...context, state, candidates };

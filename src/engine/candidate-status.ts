@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { git, type RunResult } from '../git/run.js';
 import type { MuxDriver } from '../mux/types.js';
-import type { Plan } from '../plan/plan.js';
+import type { PlanView } from '../plan/plan.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
 
 export interface CandidateStatus {
@@ -114,7 +114,7 @@ const key = (c: Candidate) => `${c.index}\0${c.branch}\0${c.worktree}`;
  * Observes every candidate of a task. Read-only. `early`: the git work, when the caller could
  * start it before the plan was ready (it is used for the candidates it covers).
  */
-export async function taskStatus(plan: Plan, driver: MuxDriver, early?: GitWork): Promise<TaskStatus> {
+export async function taskStatus(plan: PlanView, driver: MuxDriver, early?: GitWork): Promise<TaskStatus> {
   const covered = plan.candidates.every((c) => early?.covers(plan.repo.root, plan.base.commit, c));
   const gitWork =
     covered && early

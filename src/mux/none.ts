@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
-import type { Candidate, Plan } from '../plan/plan.js';
+import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { waitUntil } from '../proc/poll.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
@@ -20,7 +20,7 @@ const HAS_PROC = existsSync('/proc/self/stat');
 export class HeadlessDriver implements MuxDriver {
   readonly name = 'none' as const;
 
-  async inspect(plan: Plan): Promise<SessionState | null> {
+  async inspect(plan: PlanView): Promise<SessionState | null> {
     let started = false;
     const panes: PaneState[] = [];
     for (const candidate of plan.candidates) {

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type Result } from 'execa';
 import { UserError } from '../errors.js';
-import type { Candidate, Plan } from '../plan/plan.js';
+import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber } from '../task/run-markers.js';
 import { stopProcessGroups } from './none.js';
@@ -38,7 +38,7 @@ const LAYOUTS: Record<string, string> = {
 export class TmuxDriver implements MuxDriver {
   readonly name = 'tmux' as const;
 
-  async inspect(plan: Plan): Promise<SessionState | null> {
+  async inspect(plan: PlanView): Promise<SessionState | null> {
     let rows = await listPanes(plan.session);
     // tmux marks a pane dead when its pty closes and records the status when it reaps the
     // process, a moment later (longer under load). The launcher's own `<n>.exit` has the status
@@ -215,7 +215,7 @@ const label = (target: string, candidate: Candidate) => [
  * A dead pane without a status from tmux yet: the status its launcher wrote to `<n>.exit`, when
  * `<n>.pid` shows that this pane's launcher wrote it (the launcher removes a stale one first).
  */
-function withExitFile(plan: Plan, row: PaneRow): PaneRow {
+function withExitFile(plan: PlanView, row: PaneRow): PaneRow {
   if (row.alive || row.exitCode !== undefined || row.index === undefined) return row;
   if (readRunNumber(plan.paths.runDir, row.index, 'pid') !== row.pid) return row;
   const code = readRunNumber(plan.paths.runDir, row.index, 'exit');

@@ -1,5 +1,5 @@
 import type { Multiplexer } from '../config/resolve.js';
-import type { Candidate, Plan } from '../plan/plan.js';
+import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 
 export interface PaneState {
   /** Candidate number the pane runs, or undefined for a pane that is not ours. */
@@ -22,7 +22,7 @@ export interface SessionState {
 export interface MuxDriver {
   readonly name: Multiplexer;
   /** The live session and its panes, or null when there is none. */
-  inspect(plan: Plan): Promise<SessionState | null>;
+  inspect(plan: PlanView): Promise<SessionState | null>;
   /** Starts the session with one pane per candidate (files already written). */
   createSession(plan: Plan, candidates: Candidate[]): Promise<void>;
   /** Adds one candidate's pane to the live session. */

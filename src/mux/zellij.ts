@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
-import type { Candidate, Plan } from '../plan/plan.js';
+import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { waitUntil } from '../proc/poll.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
@@ -33,7 +33,7 @@ interface ZellijPane {
 export class ZellijDriver implements MuxDriver {
   readonly name = 'zellij' as const;
 
-  async inspect(plan: Plan): Promise<SessionState | null> {
+  async inspect(plan: PlanView): Promise<SessionState | null> {
     const sessions = await this.sessions();
     if (sessions.get(plan.session) !== 'live') return null;
     const result = await zellij(['--session', plan.session, 'action', 'list-panes', '--json']);

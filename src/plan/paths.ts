@@ -29,3 +29,6 @@ export function statePaths(commonDir: string, task: string): StatePaths {
 
 export const tasksDir = (commonDir: string) => join(commonDir, 'parallel');
 export const archiveDir = (commonDir: string) => join(commonDir, 'parallel', 'archive');
+
+/** The launcher script `up` writes for candidate `n`. */
+export const launcherFile = (paths: StatePaths, n: number) => join(paths.launchDir, `${n}.sh`);

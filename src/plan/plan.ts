@@ -10,7 +10,8 @@ import {
 } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import type { BaseCommit, Repo } from '../git/repo.js';
-import { type StatePaths, statePaths } from './paths.js';
+import type { TaskState } from '../task/state.js';
+import { launcherFile, type StatePaths, statePaths } from './paths.js';
 
 export interface PlanFlags {
   agents?: number;
@@ -46,6 +47,33 @@ export interface Plan {
   copy: string[];
   stagger: number;
   configFile?: string;
+}
+
+/** What looking at a task needs (`status`, a driver's inspect): all of it recorded in its state. */
+export interface PlanView
+  extends Pick<Plan, 'task' | 'repo' | 'base' | 'session' | 'mux' | 'layout' | 'paths'> {
+  candidates: (Pick<Candidate, 'index' | 'branch' | 'worktree' | 'launcher'> & { agent: { name: string } })[];
+}
+
+/** A recorded task as {@link PlanView}, without reading the config. Pure. */
+export function viewFromState(repo: Repo, state: TaskState): PlanView {
+  const paths = statePaths(repo.commonDir, state.task);
+  return {
+    task: state.task,
+    repo,
+    base: state.base,
+    session: state.session,
+    mux: state.mux,
+    layout: state.layout,
+    paths,
+    candidates: state.candidates.map((c) => ({
+      index: c.index,
+      branch: c.branch,
+      worktree: c.worktree,
+      launcher: launcherFile(paths, c.index),
+      agent: { name: c.agent },
+    })),
+  };
 }
 
 export interface PlanInput {
@@ -100,7 +128,7 @@ export function buildPlan(input: PlanInput): Plan {
       worktree,
       port,
       paneName: `#${n} ${agent.name}`,
-      launcher: join(paths.launchDir, `${n}.sh`),
+      launcher: launcherFile(paths, n),
       env: {
         ...config.env,
         ...agent.env,

@@ -31,9 +31,14 @@ export interface TaskContext {
  * Everything a task command needs, read once: repo, config, the recorded state and the plan.
  * An existing task keeps its recorded base commit, agents and multiplexer unless flags say otherwise.
  */
-export async function loadTask(task: string, flags: TaskFlags, cwd = process.cwd()): Promise<TaskContext> {
+export async function loadTask(
+  task: string,
+  flags: TaskFlags,
+  cwd = process.cwd(),
+  known?: Repo,
+): Promise<TaskContext> {
   assertValidTaskName(task);
-  const repo = await findRepo(cwd);
+  const repo = known ?? (await findRepo(cwd));
   const [{ config, file }, state] = await Promise.all([
     loadConfig(cwd, repo.root, tasksDir(repo.commonDir)),
     readState(statePaths(repo.commonDir, task).stateFile),
