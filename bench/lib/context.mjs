@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchRepo, onTmpfs, WORK } from './fixture.mjs';
+import { benchRepo, checkoutId, onTmpfs, WORK } from './fixture.mjs';
 import { fmt, median, stats, timeCommand } from './measure.mjs';
 
 /**
@@ -17,7 +17,7 @@ import { fmt, median, stats, timeCommand } from './measure.mjs';
  */
 export const WORKTREES =
   process.env.BENCH_WORKTREES ??
-  (onTmpfs('/dev/shm') ? '/dev/shm/git-parallel-bench' : join(WORK, 'worktrees'));
+  (onTmpfs('/dev/shm') ? `/dev/shm/git-parallel-bench-${checkoutId()}/worktrees` : join(WORK, 'worktrees'));
 export const TASK = 'bench';
 const TRASH = join(WORK, 'trash');
 

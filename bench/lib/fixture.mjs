@@ -32,7 +32,12 @@ export const onTmpfs = (path) => {
  */
 export const WORK =
   process.env.BENCH_WORK ??
-  (onTmpfs('/dev/shm') ? '/dev/shm/git-parallel-bench-work' : join(here, '..', '.work'));
+  (onTmpfs('/dev/shm') ? `/dev/shm/git-parallel-bench-${checkoutId()}/work` : join(here, '..', '.work'));
+
+/** Two checkouts of git-parallel benchmarking on one machine must not clean up each other's runs. */
+export function checkoutId() {
+  return createHash('sha256').update(join(here, '..', '..')).digest('hex').slice(0, 8);
+}
 
 /** mulberry32: a tiny seeded PRNG, so every run writes byte-identical files. */
 export function random(seed) {
