@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
@@ -172,7 +173,8 @@ function jsonProblem(error: unknown, content: string): string {
  * run it straight away. jiti checks the hash of the source on every load.
  */
 async function importConfigModule(file: string, cacheDir: string | undefined): Promise<Loaded> {
-  const { createJiti } = await import('jiti');
+  // Required, not imported: importing CommonJS from ESM makes node scan its 190 kB for exports.
+  const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
   const jiti = createJiti(import.meta.url, {
     alias: { 'git-parallel': selfEntry() },
     moduleCache: false,
