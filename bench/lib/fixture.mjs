@@ -36,7 +36,10 @@ export const WORK =
 
 /** Two checkouts of git-parallel benchmarking on one machine must not clean up each other's runs. */
 export function checkoutId() {
-  return createHash('sha256').update(join(here, '..', '..')).digest('hex').slice(0, 8);
+  return createHash('sha256')
+    .update(join(here, '..', '..'))
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /** mulberry32: a tiny seeded PRNG, so every run writes byte-identical files. */
