@@ -90,7 +90,7 @@ async function planActions(
   driver: MuxDriver,
   ctx: TaskContext,
 ): Promise<{ actions: Action[]; files: Map<string, string> }> {
-  const files = await generatedFiles(plan, ctx.state);
+  const files = await generatedFiles(plan, ctx.state, driver.titleCommand?.(plan));
   const observed = await observe(plan, driver, files);
   const { actions, problems } = reconcile(plan, observed);
   if (problems.length) {

@@ -138,6 +138,11 @@ const FIXES: Record<string, string | ((issue: Issue) => string)> = {
   stagger: 'Set the milliseconds between agent starts, from 0 to 60000 (0: all at once).',
   judge:
     'Name the agent `parallel judge` runs (a configured agent or a preset, e.g. judge: "claude"), or give it its own agent, e.g. judge: { preset: "codex" }.',
+  notify:
+    'Use true (bell and desktop notification, the default), false, or { command: "my-notifier" } (it gets $PARALLEL_MESSAGE).',
+  'notify.command': 'Set the shell command to run, e.g. "my-notifier" (it gets $PARALLEL_MESSAGE).',
+  startupWait:
+    'Set the milliseconds `up` watches new agents for a failed start, from 0 to 120000 (default 3000).',
 };
 
 /** `agents[2].env.API KEY` → `agents[].env.*`: the key FIXES and the known-keys table use. */

@@ -1,3 +1,5 @@
+import type { HookSource } from '../hook/events.js';
+
 /**
  * How each real agent CLI takes an initial prompt (see shared/AGENTS.md). A prompt that
  * starts with "-" must still arrive as the prompt, so it goes after "--" or in an attached
@@ -15,6 +17,8 @@ export interface AgentInvocation {
 
 export interface Preset {
   command: string;
+  /** The agent's own hook system, wired per run so that it reports its state (see attention/wiring.ts). */
+  hooks: HookSource;
   install: string;
   /** Used in a terminal pane (zellij, tmux). */
   interactive: AgentInvocation;
@@ -25,30 +29,35 @@ export interface Preset {
 export const PRESETS = {
   claude: {
     command: 'claude',
+    hooks: 'claude',
     install: 'npm install -g @anthropic-ai/claude-code',
     interactive: { args: [], prompt: 'arg', resume: ['--continue'] },
     headless: { args: ['-p'], prompt: 'arg', resume: ['-p', '--continue', 'Continue where you left off.'] },
   },
   codex: {
     command: 'codex',
+    hooks: 'codex',
     install: 'npm install -g @openai/codex',
     interactive: { args: [], prompt: 'arg', resume: ['resume', '--last'] },
     headless: { args: ['exec'], prompt: 'arg', resume: null },
   },
   gemini: {
     command: 'gemini',
+    hooks: 'gemini',
     install: 'npm install -g @google/gemini-cli',
     interactive: { args: [], prompt: { flag: '--prompt-interactive' }, resume: ['--resume', 'latest'] },
     headless: { args: [], prompt: { flag: '--prompt' }, resume: null },
   },
   opencode: {
     command: 'opencode',
+    hooks: 'opencode',
     install: 'npm install -g opencode-ai',
     interactive: { args: [], prompt: { flag: '--prompt' }, resume: ['--continue'] },
     headless: { args: ['run'], prompt: 'arg', resume: null },
   },
   aider: {
     command: 'aider',
+    hooks: 'aider',
     install: 'python -m pip install aider-install && aider-install',
     interactive: { args: [], prompt: { flag: '--message' }, resume: ['--restore-chat-history'] },
     headless: { args: ['--yes-always'], prompt: { flag: '--message' }, resume: null },

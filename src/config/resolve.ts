@@ -1,3 +1,4 @@
+import type { HookSource } from '../hook/events.js';
 import { type AgentInvocation, PRESETS, type PresetName } from './presets.js';
 import type { AgentConfig, UserConfig } from './schema.js';
 
@@ -7,6 +8,8 @@ export interface ResolvedAgent {
   name: string;
   command: string;
   install?: string;
+  /** The hook system this agent reports its state through; none: process facts only (or `parallel hook`). */
+  hooks?: HookSource;
   interactive: AgentInvocation;
   headless: AgentInvocation;
   count: number;
@@ -33,6 +36,10 @@ export interface ResolvedConfig {
   stagger: number;
   /** `judge` as written: an agent or preset name (resolved when judging), or its own agent. */
   judge?: string | ResolvedAgent;
+  /** Announce agents that need the person: bell + OSC 9 (+ notify-send), nothing, or a command. */
+  notify: boolean | { command: string };
+  /** How long `up` watches newly started agents for a failed start (ms). */
+  startupWaitMs: number;
 }
 
 export const DEFAULTS = {
@@ -42,6 +49,7 @@ export const DEFAULTS = {
   multiplexer: 'auto' as const,
   layout: 'tiled',
   evalTimeoutMs: 10 * 60_000,
+  startupWaitMs: 3_000,
 };
 
 /** The one place where defaults are merged into a validated config. */
@@ -63,6 +71,8 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     ),
     stagger: user.stagger ?? 0,
     judge: typeof user.judge === 'object' ? resolveAgent(user.judge) : user.judge,
+    notify: user.notify ?? true,
+    startupWaitMs: user.startupWait ?? DEFAULTS.startupWaitMs,
   };
 }
 
@@ -82,6 +92,7 @@ export function resolveAgent(agent: AgentConfig): ResolvedAgent {
     name: agent.name ?? preset ?? basename(command),
     command,
     install: base?.install,
+    hooks: base?.hooks,
     interactive: custom(base?.interactive, 'arg'),
     headless: custom(base?.headless, 'arg'),
     count: agent.count ?? 1,

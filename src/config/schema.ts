@@ -58,6 +58,8 @@ export const configSchema = z.strictObject({
   stagger: z.number().min(0).max(60_000).optional(),
   /** The agent `parallel judge` runs: a configured agent's name, a preset name, or an agent of its own. */
   judge: z.union([name, agentSchema.omit({ count: true })]).optional(),
+  notify: z.union([z.boolean(), z.strictObject({ command: z.string().min(1) })]).optional(),
+  startupWait: z.number().int().min(0).max(120_000).optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;

@@ -8,6 +8,7 @@ import { addWorktree, attachBranch, createBranch, pruneWorktrees } from '../git/
 import type { MuxDriver } from '../mux/types.js';
 import { pc, warn } from '../output.js';
 import type { Plan } from '../plan/plan.js';
+import { agentStateFile } from '../task/agent-state.js';
 import { writeFileAtomic } from '../task/state.js';
 import { preparedMarker } from './observe.js';
 import { copyInto, filesToCopy, runSetup } from './prepare.js';
@@ -50,6 +51,7 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
             // A new candidate from the base: its agent starts with the prompt, not resumed.
             await rm(preparedMarker(plan, action.index), { force: true });
             await rm(marker(action.index, 'started'), { force: true });
+            await rm(agentStateFile(plan.paths.dir, action.index), { force: true });
             await addWorktree(plan.repo.root, action.path, action.branch, action.base);
           } else if (action.kind === 'restore-worktree') {
             await rm(preparedMarker(plan, action.index), { force: true });

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
+import { tailLines } from '../hook/tail.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { waitUntil } from '../proc/poll.js';
 import { shellQuote } from '../render/shell.js';
@@ -92,6 +93,10 @@ export class HeadlessDriver implements MuxDriver {
       'The headless driver has no terminal to type into; use --mux tmux or zellij, or restart with a new prompt.',
       { exitCode: 2 },
     );
+  }
+
+  async lastLines(plan: Plan, pane: PaneState, count: number): Promise<string[]> {
+    return pane.index === undefined ? [] : tailLines(join(plan.paths.logDir, `${pane.index}.log`), count);
   }
 
   attachHint(plan: Plan): string {

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type Result } from 'execa';
 import { UserError } from '../errors.js';
+import type { PaneTitleCommand } from '../hook/settings.js';
+import { lastLines } from '../hook/tail.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber } from '../task/run-markers.js';
@@ -138,6 +140,19 @@ export class TmuxDriver implements MuxDriver {
     await tmuxOk(['send-keys', '-t', pane.id, 'Enter']);
   }
 
+  /** The state goes to the pane option `@parallel_state`, which the pane border shows. */
+  titleCommand(): PaneTitleCommand {
+    return {
+      paneEnv: 'TMUX_PANE',
+      argv: ['tmux', 'set-option', '-p', '-t', '{pane}', '@parallel_state', '{state}'],
+    };
+  }
+
+  async lastLines(_plan: Plan, pane: PaneState, count: number): Promise<string[]> {
+    const result = await tmux(['capture-pane', '-p', '-J', '-t', pane.id, '-S', `-${Math.max(50, count)}`]);
+    return result.exitCode === 0 ? lastLines(String(result.stdout), count) : [];
+  }
+
   attachHint(plan: Plan): string {
     const dir = process.env.TMUX_TMPDIR;
     return `${dir ? `TMUX_TMPDIR=${shellQuote(dir)} ` : ''}tmux attach -t ${shellQuote(plan.session)}`;
@@ -202,12 +217,19 @@ function paneArgs(candidate: Candidate, windowName?: string, format = '#{pane_id
 
 const windowOptions = (target: string) => [
   ...['set-option', '-w', '-t', target, 'remain-on-exit', 'on', THEN],
-  ...['set-option', '-w', '-t', target, 'allow-rename', 'off'],
+  ...['set-option', '-w', '-t', target, 'allow-rename', 'off', THEN],
+  // Agents rewrite their pane title; the border shows our name and state from pane options.
+  ...['set-option', '-w', '-t', target, 'pane-border-status', 'top', THEN],
+  ...['set-option', '-w', '-t', target, 'pane-border-format', BORDER_FORMAT],
 ];
+
+const BORDER_FORMAT =
+  ' #{?@parallel_name,#{@parallel_name},#{pane_title}}#{?@parallel_state, · #{@parallel_state},} ';
 
 /** Commands that label a pane (or a window's active pane): our index, and the pane title. */
 const label = (target: string, candidate: Candidate) => [
   ...['set-option', '-p', '-t', target, '@parallel_index', String(candidate.index), THEN],
+  ...['set-option', '-p', '-t', target, '@parallel_name', candidate.paneName, THEN],
   ...['select-pane', '-t', target, '-T', literal(candidate.paneName)],
 ];
 

@@ -1,4 +1,5 @@
 import type { Multiplexer } from '../config/resolve.js';
+import type { PaneTitleCommand } from '../hook/settings.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 
 export interface PaneState {
@@ -41,4 +42,11 @@ export interface MuxDriver {
   sendText(plan: Plan, pane: PaneState, text: string): Promise<void>;
   /** The command a person types to look at the session. */
   attachHint(plan: Plan): string;
+  /**
+   * Title a pane: the command an agent's hook runs inside the pane to show its state there.
+   * Absent when the multiplexer has no panes to title.
+   */
+  titleCommand?(plan: Plan): PaneTitleCommand;
+  /** The last lines a pane (or headless log) shows: what an agent printed before it failed. */
+  lastLines?(plan: Plan, pane: PaneState, count: number): Promise<string[]>;
 }

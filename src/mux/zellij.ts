@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
+import type { PaneTitleCommand } from '../hook/settings.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { waitUntil } from '../proc/poll.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
@@ -152,6 +153,23 @@ export class ZellijDriver implements MuxDriver {
         `zellij could not type into pane ${pane.id}: ${entered.stderr.trim() || entered.stdout.trim()}`,
       );
     }
+  }
+
+  /** `rename-pane --pane-id` (Zellij ≥ 0.44): a name set this way wins over the title the agent sets. */
+  titleCommand(plan: Plan): PaneTitleCommand {
+    return {
+      paneEnv: 'ZELLIJ_PANE_ID',
+      argv: [
+        'zellij',
+        '--session',
+        plan.session,
+        'action',
+        'rename-pane',
+        '--pane-id',
+        'terminal_{pane}',
+        '{title}',
+      ],
+    };
   }
 
   attachHint(plan: Plan): string {

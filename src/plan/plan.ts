@@ -46,7 +46,11 @@ export interface Plan {
   setup: string[];
   copy: string[];
   stagger: number;
+  notify: boolean | { command: string };
+  startupWaitMs: number;
   configFile?: string;
+  /** The argv that runs `parallel hook` (node + this CLI), for the launchers and agent hooks; none: no state reports. */
+  hook?: string[];
 }
 
 /** What looking at a task needs (`status`, a driver's inspect): all of it recorded in its state. */
@@ -92,6 +96,8 @@ export interface PlanInput {
    * index, branch and worktree (indexes may have gaps after `down --clean` or `synthesize`).
    */
   recorded?: RecordedSlot[];
+  /** See Plan.hook. */
+  hook?: string[];
 }
 
 export interface RecordedSlot {
@@ -154,7 +160,10 @@ export function buildPlan(input: PlanInput): Plan {
     setup: config.setup,
     copy: config.copy,
     stagger: config.stagger,
+    notify: config.notify,
+    startupWaitMs: config.startupWaitMs,
     configFile: input.configFile,
+    hook: input.hook,
   };
 }
 

@@ -1,3 +1,4 @@
+import { hookWiring } from '../attention/wiring.js';
 import type { AgentInvocation } from '../config/presets.js';
 import type { Candidate, Plan } from '../plan/plan.js';
 import { shellQuote, shellWords } from './shell.js';
@@ -7,14 +8,25 @@ import { shellQuote, shellWords } from './shell.js';
  * starts the agent with the prompt read from the prompt file at run time, so the prompt is
  * never part of any shell source or layout. A second start in the same worktree (a rebuilt
  * pane, a resurrected Zellij session) resumes the agent instead of sending the prompt again.
+ * Around the agent it reports the start and the exit to `parallel hook` (when the plan has one),
+ * which keeps the candidate's state and forgets a start that failed before any session began.
  */
 export function renderLauncher(plan: Plan, candidate: Candidate): string {
   const headless = plan.mux === 'none';
-  const invocation = headless ? candidate.agent.headless : candidate.agent.interactive;
+  const wiring = hookWiring(plan, candidate, plan.hook);
+  const agent = headless ? candidate.agent.headless : candidate.agent.interactive;
+  const invocation = { ...agent, args: [...wiring.args, ...agent.args] };
+  if (invocation.resume) invocation.resume = [...wiring.args, ...invocation.resume];
   const command = candidate.agent.command;
   const n = candidate.index;
   const run = plan.paths.runDir;
-  const exports = Object.entries({ ...candidate.env, PARALLEL_PROMPT_FILE: plan.paths.promptFile })
+  const state = plan.hook ? { PARALLEL_STATE_DIR: plan.paths.dir } : {};
+  const exports = Object.entries({
+    ...candidate.env,
+    PARALLEL_PROMPT_FILE: plan.paths.promptFile,
+    ...state,
+    ...wiring.env,
+  })
     .map(([key, value]) => `export ${key}=${shellQuote(value)}`)
     .join('\n');
   return `#!/usr/bin/env bash
@@ -27,16 +39,32 @@ run_dir=${shellQuote(run)}
 mkdir -p -- "$run_dir"
 echo "$$" > "$run_dir/${n}.pid"
 rm -f -- "$run_dir/${n}.exit"
+${hookFunction(plan, n)}
+tty_path=$(tty 2>/dev/null) || tty_path=
 if [ -e "$run_dir/${n}.started" ]; then
+  report start --resumed 1 --state ${invocation.resume || headless ? startState(candidate) : 'shell'} --tty "$tty_path"
 ${indent(resumeBlock(command, invocation, headless))}
 else
   date -u +%Y-%m-%dT%H:%M:%SZ > "$run_dir/${n}.started"
+  report start --state ${startState(candidate)} --tty "$tty_path"
 ${indent(startBlock(command, invocation, plan))}
 fi
 status=$?
 echo "$status" > "$run_dir/${n}.exit"
+report exit --code "$status" --elapsed "$SECONDS"
 exit "$status"
 `;
+}
+
+/** An agent with hooks is `starting` until they speak; one without is taken to work while it runs. */
+const startState = (candidate: Candidate) => (candidate.agent.hooks ? 'starting' : 'working');
+
+/** `report`: tells `parallel hook` about the run; never fails the launcher, never reads its input. */
+function hookFunction(plan: Plan, n: number): string {
+  if (!plan.hook) return 'report() { :; }';
+  const argv = shellWords([...plan.hook]);
+  const where = shellWords(['--dir', plan.paths.dir, '--n', String(n), '--source', 'launcher']);
+  return `report() { ${argv} "$@" ${where} </dev/null >/dev/null 2>&1 || true; }`;
 }
 
 function startBlock(command: string, invocation: AgentInvocation, plan: Plan): string {

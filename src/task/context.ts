@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { hookCommand } from '../attention/hook-command.js';
 import { loadConfig } from '../config/load.js';
 import type { Multiplexer, ResolvedConfig } from '../config/resolve.js';
 import { UserError } from '../errors.js';
@@ -65,6 +66,7 @@ export async function loadTask(
     prompt,
     flags: { agents: agentFlags.agents, agent: agentFlags.agent, layout: flags.layout ?? state?.layout },
     recorded: state && !flags.agent?.length ? state.candidates : undefined,
+    hook: hookCommand(),
   });
   return { repo, config, configFile: file, state, plan };
 }
