@@ -7,6 +7,7 @@ import { out, pc, printJson } from '../output.js';
 import { statePaths } from '../plan/paths.js';
 import { viewFromState } from '../plan/plan.js';
 import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
+import { describeState } from '../task/agent-state.js';
 import { listTasks, readState, type TaskState } from '../task/state.js';
 
 /**
@@ -53,24 +54,43 @@ function formatTask(t: TaskStatusWithCost): string {
 }
 
 function formatCandidate(c: CandidateWithCost): string {
-  const state =
-    c.agentState === 'running'
-      ? pc.green('running')
-      : c.agentState === 'exited'
-        ? c.exitCode
-          ? pc.red(`exited ${c.exitCode}`)
-          : pc.dim(`exited ${c.exitCode ?? ''}`.trim())
-        : pc.yellow('no pane');
+  const label =
+    describeState({ ...c, reason: c.reason ?? undefined }) + (c.since ? ` ${ago(c.since, '')}` : '');
+  const state = colorState(
+    c,
+    c.agentState === 'missing' && c.state === 'exited' ? `${label} (no pane)` : label,
+  );
   const work = `${c.commitsAhead} commit(s), ${c.changedFiles} file(s)${c.uncommitted || c.untracked ? `, ${c.uncommitted} uncommitted, ${c.untracked} untracked` : ''}`;
   const when = c.lastActivity ? ago(c.lastActivity) : '';
   const wt = c.worktreeExists ? '' : pc.red(' (worktree missing: run `parallel up`)');
   const cost = pc.dim(
     `time ${formatWall(c.cost)}, tokens ${formatTokens(c.cost)}, cost ${formatCost(c.cost)}`,
   );
-  return `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(18)} ${work}  ${pc.dim(when)}  ${cost}${wt}`;
+  const row = `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(24)} ${work}  ${pc.dim(when)}  ${cost}${wt}`;
+  const lines = c.state === 'failed' ? (c.lastLines ?? []).slice(-5).map((l) => pc.dim(`      │ ${l}`)) : [];
+  return [row, ...lines].join('\n');
 }
 
-function ago(iso: string): string {
+/** Needs the person: bold; working: green; failed: red. */
+function colorState(c: CandidateStatus, text: string): string {
+  switch (c.state) {
+    case 'waiting':
+      return pc.bold(pc.yellow(text));
+    case 'idle':
+      return pc.cyan(text);
+    case 'working':
+      return pc.green(text);
+    case 'failed':
+      return pc.red(text);
+    case 'exited':
+      return c.exitCode ? pc.red(text) : pc.dim(text);
+    default:
+      return pc.magenta(text);
+  }
+}
+
+function ago(iso: string, suffix = ' ago'): string {
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
+  const span = s < 60 ? `${s}s` : s < 3600 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`;
+  return `${span}${suffix}`;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
+import { type StartFailure, watchStartup } from '../attention/startup.js';
 import { PRESET_NAMES } from '../config/presets.js';
 import { apply } from '../engine/apply.js';
 import { generatedFiles } from '../engine/generated.js';
@@ -44,6 +45,7 @@ export async function up(task: string, options: UpOptions): Promise<void> {
   const madeDir = !existsSync(ctx.plan.paths.dir);
   const unlock = await lockTask(ctx.plan);
   let started = false;
+  let failures: StartFailure[] = [];
   try {
     // Another `up` may have finished while this one waited for the lock: look again.
     const now = await readState(ctx.plan.paths.stateFile);
@@ -57,6 +59,7 @@ export async function up(task: string, options: UpOptions): Promise<void> {
     const dirty = warnBeforeCreating(plan, actions);
     started = actions.length > 0;
     const crash = process.env.PARALLEL_TEST_CRASH_AFTER;
+    const appliedAt = Date.now();
     try {
       await apply(plan, actions, { driver, files, crashAfter: crash ? Number(crash) : undefined });
     } catch (error) {
@@ -64,11 +67,17 @@ export async function up(task: string, options: UpOptions): Promise<void> {
     }
     const dirtyWarning = await dirty;
     if (dirtyWarning) warn(dirtyWarning);
-    if (options.json) printJson(summary(plan, actions));
-    else summarize(plan, actions.length, driver.attachHint(plan));
+    failures = await watchStartup(plan, driver, startedAgents(actions), appliedAt);
+    if (options.json) printJson({ ...summary(plan, actions), failed: failures });
+    else summarize(plan, actions.length, driver.attachHint(plan), failures);
   } finally {
     await unlock();
     if (madeDir && !started) await removeIfEmpty(ctx.plan.paths.dir);
+  }
+  if (failures.length) {
+    if (!options.json) info(describeFailures(ctx.plan, failures));
+    process.exitCode = 1;
+    return;
   }
   const tty = process.stdin.isTTY && process.stdout.isTTY;
   if (options.attach !== false && tty && ctx.plan.mux !== 'none') {
@@ -145,14 +154,42 @@ const summary = (plan: Plan, actions: Action[]) => ({
   actions,
 });
 
-function summarize(plan: Plan, changes: number, hint: string): void {
+/** Candidates whose agent this run started: a new session, an added pane or a restarted one. */
+function startedAgents(actions: Action[]): number[] {
+  return actions.flatMap((a) =>
+    a.kind === 'create-session'
+      ? a.indexes
+      : a.kind === 'add-pane' || a.kind === 'restart-pane'
+        ? [a.index]
+        : [],
+  );
+}
+
+function describeFailures(plan: Plan, failures: StartFailure[]): string {
+  const blocks = failures.map((f) => {
+    const why = [f.reason, f.exitCode !== undefined ? `exit ${f.exitCode}` : undefined]
+      .filter(Boolean)
+      .join(', ');
+    const next = f.resumes
+      ? 'it had started a session, so the next `up` resumes it'
+      : 'it never got a session going, so the next `up` starts it again with the prompt';
+    const output = f.lastLines.length
+      ? f.lastLines.map((l) => pc.dim(`      │ ${l}`)).join('\n')
+      : pc.dim('      (no output captured)');
+    return `  #${f.index} ${f.agent} failed at start (${why || 'exited'}); ${next}. Its last output:\n${output}`;
+  });
+  return `${pc.red('error:')} ${failures.length} agent(s) of task "${plan.task}" failed at start:\n${blocks.join('\n')}\nFix the cause (log in, set the API key, check the agent's command), then run \`parallel up ${plan.task}\` again.`;
+}
+
+function summarize(plan: Plan, changes: number, hint: string, failures: StartFailure[] = []): void {
   const lines = [
     changes === 0
       ? `${pc.green('✔')} Task ${pc.bold(plan.task)} is already up (${plan.candidates.length} agents, ${plan.mux} session ${plan.session}).`
-      : `${pc.green('✔')} Task ${pc.bold(plan.task)}: ${plan.candidates.length} agents on ${plan.base.commit.slice(0, 12)} (${plan.mux} session ${plan.session}).`,
-    ...plan.candidates.map(
-      (c) => `  ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.worktree}`,
-    ),
+      : `${failures.length ? pc.red('✘') : pc.green('✔')} Task ${pc.bold(plan.task)}: ${plan.candidates.length} agents on ${plan.base.commit.slice(0, 12)} (${plan.mux} session ${plan.session}).`,
+    ...plan.candidates.map((c) => {
+      const mark = failures.some((f) => f.index === c.index) ? pc.red('✘') : ' ';
+      return `${mark} ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.worktree}`;
+    }),
     `  look:    ${hint}`,
     `  status:  parallel status ${plan.task}`,
   ];

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { resolveState } from '../attention/resolve.js';
 import { git, type RunResult } from '../git/run.js';
 import type { MuxDriver } from '../mux/types.js';
 import type { PlanView } from '../plan/plan.js';
+import { type AgentStateName, readAgentState } from '../task/agent-state.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
 
 export interface CandidateStatus {
@@ -16,6 +18,14 @@ export interface CandidateStatus {
   /** running | exited | missing (no pane / process) | not-started */
   agentState: 'running' | 'exited' | 'missing';
   exitCode?: number;
+  /** What the agent is doing: its hooks' last report checked against process facts (attention/resolve.ts). */
+  state: AgentStateName;
+  /** waiting: `permission` | `question` | `input`; failed: the error or `exit N`. */
+  reason: string | null;
+  /** ISO time the state last changed (null when only process facts are known). */
+  since: string | null;
+  /** failed: the last lines the agent printed. */
+  lastLines?: string[];
   commitsAhead: number;
   changedFiles: number;
   uncommitted: number;
@@ -125,6 +135,11 @@ export async function taskStatus(plan: PlanView, driver: MuxDriver, early?: GitW
   const candidates = await Promise.all(
     plan.candidates.map(async (c): Promise<CandidateStatus> => {
       const pane = panes.get(c.index);
+      const attention = resolveState(readAgentState(plan.paths.dir, c.index), pane);
+      if (attention.state === 'failed' && !attention.lastLines && pane && driver.lastLines) {
+        const lines = await driver.lastLines(plan, pane, 10).catch(() => []);
+        if (lines.length) attention.lastLines = lines;
+      }
       const [exitFile, logTime, work] = await Promise.all([
         pane && !pane.alive && pane.exitCode === undefined
           ? readRunNumber(plan.paths.runDir, c.index, 'exit')
@@ -146,6 +161,10 @@ export async function taskStatus(plan: PlanView, driver: MuxDriver, early?: GitW
         worktreeExists: work.exists,
         agentState: pane ? (pane.alive ? 'running' : 'exited') : 'missing',
         exitCode: pane?.exitCode ?? (pane && !pane.alive ? exitFile : undefined),
+        state: attention.state,
+        reason: attention.reason ?? null,
+        since: attention.since ?? null,
+        ...(attention.lastLines ? { lastLines: attention.lastLines } : {}),
         commitsAhead: work.commitsAhead,
         changedFiles: work.changedFiles,
         uncommitted: work.uncommitted,

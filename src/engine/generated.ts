@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { hookWiring } from '../attention/wiring.js';
+import { hookScript, hookWiring, renderHookScript } from '../attention/wiring.js';
 import type { HookSettings, PaneTitleCommand } from '../hook/settings.js';
 import { hookSettingsFile } from '../hook/settings.js';
 import type { Plan } from '../plan/plan.js';
@@ -29,6 +29,7 @@ export async function generatedFiles(
       for (const [path, content] of hookWiring(plan, c, plan.hook, geminiSystem).files)
         files.set(path, content);
     }
+    files.set(hookScript(plan), renderHookScript(plan.hook));
     files.set(hookSettingsFile(plan.paths.dir), `${JSON.stringify(hookSettings(plan, title), null, 2)}\n`);
   }
   files.set(plan.paths.stateFile, `${JSON.stringify(stateFromPlan(plan, previous), null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AGENT_STATES,
@@ -114,6 +114,8 @@ function record(dir: string, index: number, args: HookArgs, payload: Record<stri
   if (fresh) {
     next.startedAt = now;
     setOptional(next, 'tty', args.options.tty || undefined);
+    const log = logFile(settings, dir, index);
+    setOptional(next, 'logOffset', existsSync(log) ? statSync(log).size : undefined);
     const paneEnv = settings?.title?.paneEnv;
     setOptional(next, 'pane', paneEnv ? process.env[paneEnv] || undefined : undefined);
   }
@@ -181,7 +183,7 @@ function finishRun(
   const code = Number(args.options.code);
   if (Number.isInteger(code)) next.exitCode = code;
   if (next.state === 'failed') {
-    const lines = tailLines(join(settings?.logDir ?? join(dir, 'logs'), `${index}.log`), 10);
+    const lines = tailLines(logFile(settings, dir, index), 10, next.logOffset);
     if (lines.length) next.lastLines = lines;
     // It never got a session going (no hook said so): the next start sends the prompt again.
     if (!previous?.session) {
@@ -189,6 +191,9 @@ function finishRun(
     }
   }
 }
+
+const logFile = (settings: HookSettings | undefined, dir: string, index: number) =>
+  join(settings?.logDir ?? join(dir, 'logs'), `${index}.log`);
 
 const isSource = (what: string): what is HookSource => (HOOK_SOURCES as readonly string[]).includes(what);
 

@@ -1,12 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/** The last `count` non-empty lines of a file (reads at most its last 16 KiB), without escape sequences. */
-export function tailLines(file: string, count: number): string[] {
+/** The last `count` non-empty lines of a file after byte `from` (at most its last 16 KiB), without escape sequences. */
+export function tailLines(file: string, count: number, from = 0): string[] {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
-    const length = Math.min(size, 16 * 1024);
+    const length = Math.max(0, Math.min(size - from, 16 * 1024));
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
     return lastLines(buffer.toString('utf8'), count);

@@ -95,7 +95,7 @@ export class HeadlessDriver implements MuxDriver {
     );
   }
 
-  async lastLines(plan: Plan, pane: PaneState, count: number): Promise<string[]> {
+  async lastLines(plan: PlanView, pane: PaneState, count: number): Promise<string[]> {
     return pane.index === undefined ? [] : tailLines(join(plan.paths.logDir, `${pane.index}.log`), count);
   }
 

@@ -19,6 +19,7 @@ const PANE_FORMAT = [
   '#{pane_dead_status}',
   '#{pane_dead_signal}',
   '#{pane_pid}',
+  '#{pane_current_command}',
 ].join('\t');
 /** What one `send-keys -l` carries; tmux refuses client messages over ~16 KB. */
 const SEND_CHUNK = 2_000;
@@ -148,7 +149,7 @@ export class TmuxDriver implements MuxDriver {
     };
   }
 
-  async lastLines(_plan: Plan, pane: PaneState, count: number): Promise<string[]> {
+  async lastLines(_plan: PlanView, pane: PaneState, count: number): Promise<string[]> {
     const result = await tmux(['capture-pane', '-p', '-J', '-t', pane.id, '-S', `-${Math.max(50, count)}`]);
     return result.exitCode === 0 ? lastLines(String(result.stdout), count) : [];
   }
@@ -170,13 +171,14 @@ async function listPanes(session: string): Promise<PaneRow[] | null> {
 }
 
 function parsePane(line: string): PaneRow {
-  const [id = '', index = '', dead, status = '', signal = '', pid = ''] = line.split('\t');
+  const [id = '', index = '', dead, status = '', signal = '', pid = '', command = ''] = line.split('\t');
   const n = Number.parseInt(index, 10);
   const row: PaneRow = {
     index: Number.isInteger(n) ? n : undefined,
     id,
     alive: dead !== '1',
     pid: Number(pid),
+    ...(command ? { command } : {}),
   };
   // Killed by a signal: the shell's convention, 128 + signal number.
   const code = status ? Number(status) : signal ? 128 + Number(signal) : undefined;

@@ -9,6 +9,8 @@ export interface PaneState {
   id: string;
   alive: boolean;
   exitCode?: number;
+  /** The program in the pane's foreground (tmux `pane_current_command`), when the multiplexer tells. */
+  command?: string;
 }
 
 export interface SessionState {
@@ -48,5 +50,5 @@ export interface MuxDriver {
    */
   titleCommand?(plan: Plan): PaneTitleCommand;
   /** The last lines a pane (or headless log) shows: what an agent printed before it failed. */
-  lastLines?(plan: Plan, pane: PaneState, count: number): Promise<string[]>;
+  lastLines?(plan: PlanView, pane: PaneState, count: number): Promise<string[]>;
 }

@@ -1,4 +1,4 @@
-import { hookWiring } from '../attention/wiring.js';
+import { hookScript, hookWiring } from '../attention/wiring.js';
 import type { AgentInvocation } from '../config/presets.js';
 import type { Candidate, Plan } from '../plan/plan.js';
 import { shellQuote, shellWords } from './shell.js';
@@ -20,7 +20,7 @@ export function renderLauncher(plan: Plan, candidate: Candidate): string {
   const command = candidate.agent.command;
   const n = candidate.index;
   const run = plan.paths.runDir;
-  const state = plan.hook ? { PARALLEL_STATE_DIR: plan.paths.dir } : {};
+  const state = plan.hook ? { PARALLEL_STATE_DIR: plan.paths.dir, PARALLEL_HOOK: hookScript(plan) } : {};
   const exports = Object.entries({
     ...candidate.env,
     PARALLEL_PROMPT_FILE: plan.paths.promptFile,

@@ -44,6 +44,8 @@ export interface AgentStateRecord {
   startedAt?: string;
   /** The multiplexer's pane id as seen inside the pane (tmux `%3`, Zellij `3`). */
   pane?: string;
+  /** Size of the headless log when this run started: its output is what follows. */
+  logOffset?: number;
   /** The pane's terminal device, where bells and OSC 9 notifications are written. */
   tty?: string;
   /** The last notification sent for this agent (debounce). */

@@ -1,0 +1,61 @@
+import type { MuxDriver } from '../mux/types.js';
+import type { Plan } from '../plan/plan.js';
+import { waitUntil } from '../proc/poll.js';
+import { type AgentStateRecord, readAgentState } from '../task/agent-state.js';
+import { resolveState } from './resolve.js';
+
+/** An agent that ended with a non-zero exit during `up`'s start-up watch. */
+export interface StartFailure {
+  index: number;
+  agent: string;
+  exitCode?: number;
+  reason?: string;
+  lastLines: string[];
+  /** Its hooks proved a session: the next start resumes it; otherwise it gets the prompt again. */
+  resumes: boolean;
+}
+
+/**
+ * Watches the agents `up` just started for `plan.startupWaitMs`, or until each one is past its
+ * start: its own hooks reported, or it ended. Returns those that exited non-zero.
+ */
+export async function watchStartup(
+  plan: Plan,
+  driver: MuxDriver,
+  indexes: number[],
+  startedAt: number,
+): Promise<StartFailure[]> {
+  if (indexes.length === 0 || !plan.hook) return [];
+  const thisRun = (index: number): AgentStateRecord | undefined => {
+    const record = readAgentState(plan.paths.dir, index);
+    return record?.startedAt && Date.parse(record.startedAt) >= startedAt - 1_000 ? record : undefined;
+  };
+  const settled = (index: number) => {
+    const record = thisRun(index);
+    return (
+      !!record && (record.source !== 'launcher' || record.state === 'exited' || record.state === 'failed')
+    );
+  };
+  await waitUntil(() => indexes.every(settled), plan.startupWaitMs, 50, 200);
+  const session = await driver.inspect(plan).catch(() => null);
+  const failures: StartFailure[] = [];
+  for (const index of indexes) {
+    const record = thisRun(index);
+    const pane = session?.panes.find((p) => p.index === index);
+    const state = resolveState(record, pane);
+    const code = state.exitCode;
+    if (state.state !== 'failed' && !(state.state === 'exited' && code !== undefined && code !== 0)) continue;
+    let lines = state.lastLines ?? [];
+    if (!lines.length && pane && driver.lastLines)
+      lines = await driver.lastLines(plan, pane, 10).catch(() => []);
+    failures.push({
+      index,
+      agent: plan.candidates.find((c) => c.index === index)?.agent.name ?? '',
+      ...(code !== undefined ? { exitCode: code } : {}),
+      ...(state.reason ? { reason: state.reason } : {}),
+      lastLines: lines,
+      resumes: !!record?.session,
+    });
+  }
+  return failures;
+}
