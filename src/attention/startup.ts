@@ -1,8 +1,10 @@
 import type { MuxDriver } from '../mux/types.js';
 import type { Plan } from '../plan/plan.js';
 import { waitUntil } from '../proc/poll.js';
-import { type AgentStateRecord, readAgentState } from '../task/agent-state.js';
+import { type AgentStateName, type AgentStateRecord, readAgentState } from '../task/agent-state.js';
 import { resolveState } from './resolve.js';
+
+const SETTLED: readonly AgentStateName[] = ['exited', 'failed', 'idle', 'waiting'];
 
 /** An agent that ended with a non-zero exit during `up`'s start-up watch. */
 export interface StartFailure {
@@ -16,8 +18,9 @@ export interface StartFailure {
 }
 
 /**
- * Watches the agents `up` just started for `plan.startupWaitMs`, or until each one is past its
- * start: its own hooks reported, or it ended. Returns those that exited non-zero.
+ * Watches the agents `up` just started for `plan.startupWaitMs`, or until each one has settled:
+ * it ended, or its own hooks say it is done with its turn or waits for the person (a working
+ * agent may still fail: it is watched to the end of the moment). Returns those that failed.
  */
 export async function watchStartup(
   plan: Plan,
@@ -32,9 +35,7 @@ export async function watchStartup(
   };
   const settled = (index: number) => {
     const record = thisRun(index);
-    return (
-      !!record && (record.source !== 'launcher' || record.state === 'exited' || record.state === 'failed')
-    );
+    return !!record && SETTLED.includes(record.state);
   };
   await waitUntil(() => indexes.every(settled), plan.startupWaitMs, 50, 200);
   const session = await driver.inspect(plan).catch(() => null);

@@ -45,6 +45,8 @@ function shouldNotify(
   previous: AgentStateRecord | undefined,
 ): boolean {
   if (settings.notify === false || !NEEDS_ATTENTION.includes(next.state)) return false;
+  // A session that just opened waits for its first prompt: nothing happened worth a ping.
+  if (next.state === 'idle' && (!previous || previous.state === 'starting')) return false;
   const last = previous?.notified;
   if (!last || last.state !== describeState(next)) return true;
   return Date.now() - Date.parse(last.at) > DEBOUNCE_MS;
