@@ -4,7 +4,7 @@ import { waitUntil } from '../proc/poll.js';
 import { type AgentStateName, type AgentStateRecord, readAgentState } from '../task/agent-state.js';
 import { resolveState } from './resolve.js';
 
-const SETTLED: readonly AgentStateName[] = ['exited', 'failed', 'idle', 'waiting'];
+const SETTLED: readonly AgentStateName[] = ['exited', 'failed', 'idle', 'waiting', 'shell'];
 
 /** An agent that ended with a non-zero exit during `up`'s start-up watch. */
 export interface StartFailure {

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { type AttentionState, resolveState } from '../attention/resolve.js';
 import { loadRecordedTask, selectCandidates } from '../compare/task.js';
 import { UserError } from '../errors.js';
 import { loadDriver } from '../mux/index.js';
 import { info, pc, warn } from '../output.js';
+import { type AgentStateName, describeState, readAgentState } from '../task/agent-state.js';
 
 export interface SendOptions {
   file?: string;
@@ -33,25 +35,33 @@ export async function send(task: string, text: string | undefined, options: Send
   const skipped: string[] = [];
   for (const c of targets) {
     const pane = session.panes.find((p) => p.index === c.index);
-    if (!pane) skipped.push(`#${c.index} has no pane`);
-    else if (!pane.alive) {
-      skipped.push(
-        `#${c.index}'s agent has exited${pane.exitCode === undefined ? '' : ` (exit ${pane.exitCode})`}`,
-      );
-    } else {
+    const state = resolveState(readAgentState(plan.paths.dir, c.index), pane);
+    if (!pane) skipped.push(`#${c.index} has no pane (\`parallel up ${task}\` starts its agent again)`);
+    else if (!RECEIVES.includes(state.state)) skipped.push(refusal(task, c.index, state));
+    else {
       await driver.sendText(plan, pane, message);
       sent.push(c.index);
     }
   }
-  if (!sent.length) {
-    throw new UserError(
-      `Nothing was sent: ${skipped.join('; ')}. \`parallel up ${task}\` restarts missing agents (they resume).`,
-    );
-  }
+  if (!sent.length) throw new UserError(`Nothing was sent: ${skipped.join('; ')}.`);
   if (skipped.length) warn(`not sent to ${skipped.join('; ')}.`);
   info(
     `${pc.green('✔')} Sent ${[...message].length} character(s) to ${sent.map((n) => `#${n}`).join(', ')}.`,
   );
+}
+
+/** Only a live agent reads what is typed; a shell would run it as a command. */
+const RECEIVES: readonly AgentStateName[] = ['working', 'waiting', 'idle'];
+
+function refusal(task: string, index: number, state: AttentionState): string {
+  const what = describeState(state);
+  if (state.state === 'shell') {
+    return `#${index}'s pane holds a shell, not its agent (state ${what}), so the text would run as shell commands; attach (\`parallel attach ${task}\`) and start the agent there yourself`;
+  }
+  if (state.state === 'starting') {
+    return `#${index}'s agent is still starting (state ${what}); wait until it is ready (\`parallel wait ${task} --until any\`) and send again`;
+  }
+  return `#${index}'s agent is not running (state ${what}); \`parallel up ${task}\` starts it again (it resumes if it had a session), then send again`;
 }
 
 async function messageFrom(text: string | undefined, file: string | undefined): Promise<string> {
