@@ -18,12 +18,20 @@ export const COMMANDS = [
   'ship',
   'send',
   'restore',
+  'wait',
+  'watch',
+  'hook',
   'help',
 ];
 
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  return n;
+};
+const positiveNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0.');
   return n;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -301,6 +309,54 @@ ${examples([
     .description('bring back branches and worktrees archived by `down --clean --force`')
     .addHelpText('after', examples(['parallel restore add-auth']))
     .action(run(async () => (await import('./commands/restore.js')).restore));
+
+  program
+    .command('wait')
+    .argument('<task>')
+    .description('block until every agent is idle, exited, or either (for scripts between up and compare)')
+    .addOption(
+      new Option('--until <state>', 'idle: done with its turn; exited: process ended; any: needs you or done')
+        .choices(['idle', 'exited', 'any'])
+        .default('idle'),
+    )
+    .option('--timeout <seconds>', 'give up after this many seconds (exit 1)', positiveNumber)
+    .option('--json', 'print the final states as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit 0 when every agent got there; 1 when one ended elsewhere (failed, exited non-zero) or on timeout.
+
+Examples:
+  parallel up add-auth --no-attach && parallel wait add-auth && parallel compare add-auth
+  parallel wait add-auth --until any --timeout 600
+  parallel wait add-auth --until exited --json`,
+    )
+    .action(run(async () => (await import('./commands/wait.js')).wait));
+
+  program
+    .command('watch')
+    .argument('[task]', 'the task (default: the only one)')
+    .description('live view of every agent: state, since, commits, files, last output line')
+    .option('--json', 'print one JSON line per change (for scripts)')
+    .addHelpText(
+      'after',
+      `
+Redraws when an agent's state changes. Keys: ↑↓ (or 1-9) select, enter jump to its pane,
+s send it a follow-up, r restart agents that ended (parallel up), d its diff, q quit.
+
+Examples:
+  parallel watch add-auth
+  parallel watch add-auth --json | jq -c '.candidates[] | [.index, .state]'`,
+    )
+    .action(run(async () => (await import('./commands/watch.js')).watch));
+
+  program
+    .command('hook', { hidden: true })
+    .argument('<state>', 'working | waiting | idle (or an agent name, for its own hook payloads)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .description('report an agent state (called by agents and their hooks)')
+    .action(() => undefined);
 
   return program;
 }

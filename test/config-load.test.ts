@@ -55,7 +55,10 @@ async function render(cwd: string, ...args: string[]): Promise<Rendered> {
 const commands = (r: Rendered) =>
   Object.values(r.launchers).map((script) => {
     // The first line after the launcher's bookkeeping (start marker, state report, prompt read).
-    const lines = script.split('\nelse\n')[1]!.split('\n').map((l) => l.trim());
+    const lines = script
+      .split('\nelse\n')[1]!
+      .split('\n')
+      .map((l) => l.trim());
     const start = lines.find((l) => !/^(date|report|prompt=)/.test(l))!;
     return start.split(' ')[0];
   });

@@ -32,7 +32,7 @@ describe.skipIf(!hasZellijDouble)('up --mux zellij, end to end (Zellij contract 
   it('starts 3 agents in 3 panes on one base with the prompt byte-exact, their env and worktree', async () => {
     await firstUp(flow);
     const panes = zellijPanes(repo, session);
-    expect(panes.map((p) => p.title).sort()).toEqual(['#1 fake', '#2 fake', '#3 fake']);
+    expect(panes.map((p) => p.title.replace(/ · .*$/, '')).sort()).toEqual(['#1 fake', '#2 fake', '#3 fake']);
     expect(panes.every((p) => !p.exited)).toBe(true);
     for (const record of repo.records()) expect(record.env.ZELLIJ_SESSION_NAME).toBe(session);
   });

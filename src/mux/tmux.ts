@@ -149,6 +149,10 @@ export class TmuxDriver implements MuxDriver {
     };
   }
 
+  async focusPane(_plan: Plan, paneId: string): Promise<void> {
+    await tmux(['select-window', '-t', paneId, THEN, 'select-pane', '-t', paneId]);
+  }
+
   async lastLines(_plan: PlanView, pane: PaneState, count: number): Promise<string[]> {
     const result = await tmux(['capture-pane', '-p', '-J', '-t', pane.id, '-S', `-${Math.max(50, count)}`]);
     return result.exitCode === 0 ? lastLines(String(result.stdout), count) : [];

@@ -49,6 +49,8 @@ export interface MuxDriver {
    * Absent when the multiplexer has no panes to title.
    */
   titleCommand?(plan: Plan): PaneTitleCommand;
+  /** Makes a pane the one an attaching client sees. */
+  focusPane?(plan: Plan, paneId: string): Promise<void>;
   /** The last lines a pane (or headless log) shows: what an agent printed before it failed. */
   lastLines?(plan: PlanView, pane: PaneState, count: number): Promise<string[]>;
 }
