@@ -36,7 +36,7 @@ export default defineConfig({
   eval: [], // e.g. ['npm test', { name: 'lint', command: 'npm run lint', timeout: 120000 }]
   stagger: 0, // milliseconds between agent starts (rate limits)
   notify: true, // bell + desktop notification when an agent waits, is done or failed; false, or { command: '…' }
-  startupWait: 5000, // milliseconds \`up\` watches new agents for a failed start
+  startupWait: 3000, // milliseconds \`up\` watches new agents for a failed start
 });
 `;
 

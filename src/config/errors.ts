@@ -142,7 +142,7 @@ const FIXES: Record<string, string | ((issue: Issue) => string)> = {
     'Use true (bell and desktop notification, the default), false, or { command: "my-notifier" } (it gets $PARALLEL_MESSAGE).',
   'notify.command': 'Set the shell command to run, e.g. "my-notifier" (it gets $PARALLEL_MESSAGE).',
   startupWait:
-    'Set the milliseconds `up` watches new agents for a failed start, from 0 to 120000 (default 5000).',
+    'Set the milliseconds `up` watches new agents for a failed start, from 0 to 120000 (default 3000).',
 };
 
 /** `agents[2].env.API KEY` → `agents[].env.*`: the key FIXES and the known-keys table use. */

@@ -49,7 +49,7 @@ export const DEFAULTS = {
   multiplexer: 'auto' as const,
   layout: 'tiled',
   evalTimeoutMs: 10 * 60_000,
-  startupWaitMs: 5_000,
+  startupWaitMs: 3_000,
 };
 
 /** The one place where defaults are merged into a validated config. */
