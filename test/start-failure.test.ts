@@ -48,13 +48,15 @@ describe('parallel hook never stops the agent', () => {
     const dir = join(repo.parent, 'slow');
     mkdirSync(dir, { recursive: true });
     const done = join(repo.parent, 'notified');
+    const release = join(repo.parent, 'release');
     writeFileSync(
       join(dir, 'attention.json'),
       JSON.stringify({
         version: 1,
         task: 't',
         names: { 1: '#1 x' },
-        notify: { command: `sleep 2; touch ${done}` },
+        // Cannot finish before the test releases it.
+        notify: { command: `while [ ! -e ${release} ]; do sleep 0.05; done; touch ${done}` },
         failWindowMs: 1000,
         runDir: join(dir, 'run'),
         logDir: join(dir, 'logs'),
@@ -64,6 +66,7 @@ describe('parallel hook never stops the agent', () => {
     const result = await hook(['waiting', '--reason', 'permission', '--dir', dir, '--n', '1'], '');
     expect(result.code).toBe(0);
     expect(existsSync(done)).toBe(false);
+    writeFileSync(release, '');
     await waitFor(() => existsSync(done), { timeout: 20_000, message: 'the notification command to finish' });
   });
 });
