@@ -43,7 +43,11 @@ async function twoClaudes(zellijDouble: boolean): Promise<TestRepo> {
 
 const notes = (repo: TestRepo) => {
   try {
-    return readFileSync(join(repo.parent, 'notes.txt'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    return readFileSync(join(repo.parent, 'notes.txt'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
   } catch {
     return [];
   }
