@@ -25,6 +25,7 @@ describe.skipIf(!hasTmux)('send checks the agent state first (tmux)', () => {
           { name: 'once', command: './once', resume: false },
         ],
         notify: false,
+        startupWait: 30_000,
       },
     });
     // Gets a session going (its hook says so), then crashes: it has no resume option, so the
