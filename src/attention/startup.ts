@@ -28,7 +28,8 @@ export async function watchStartup(
   indexes: number[],
   startedAt: number,
 ): Promise<StartFailure[]> {
-  if (indexes.length === 0 || !plan.hook) return [];
+  // startupWait: 0 turns the watch off.
+  if (indexes.length === 0 || !plan.hook || plan.startupWaitMs === 0) return [];
   const thisRun = (index: number): AgentStateRecord | undefined => {
     const record = readAgentState(plan.paths.dir, index);
     return record?.startedAt && Date.parse(record.startedAt) >= startedAt - 1_000 ? record : undefined;

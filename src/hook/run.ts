@@ -155,7 +155,7 @@ function toUpdate(
     const code = Number(options.code);
     const elapsedMs = Number(options.elapsed) * 1000;
     const window = settings?.failWindowMs ?? 10_000;
-    const early = Number.isFinite(elapsedMs) && elapsedMs <= window;
+    const early = Number.isFinite(elapsedMs) && elapsedMs < window;
     if (code !== 0 && (early || previous?.state === 'failed')) {
       const reason = previous?.state === 'failed' ? previous.reason : undefined;
       return { state: 'failed', reason, event: 'exit' };
