@@ -44,6 +44,13 @@ describe('resolveState: process facts, then the reports', () => {
         undefined,
       ],
       ['live pane, no report: working', undefined, alive, 'working', undefined],
+      [
+        'live launcher wrapping up after a failure',
+        record('failed', { reason: 'rate_limit' }),
+        alive,
+        'failed',
+        'rate_limit',
+      ],
     ];
   it.each(rows)('%s', (_, rec, pane, state, reason) => {
     const got = resolveState(rec, pane);

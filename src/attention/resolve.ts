@@ -21,7 +21,8 @@ const SHELLS = new Set(['bash', 'sh', 'zsh', 'fish', 'dash', 'ksh', 'tcsh', 'csh
  * 2. a dead pane or ended process: `failed` when the agent or its launcher said so (an error
  *    event, or a non-zero exit soon after the start), else `exited` with the pane's exit code;
  * 3. a live pane: `shell` when the launcher said so, or when the agent reported its end while
- *    the pane's foreground program is a shell; else what the agent's hooks said last;
+ *    the pane's foreground program is a shell; else what the agent's hooks (or its launcher,
+ *    still wrapping up after the agent ended) said last;
  *    with no report at all, `working` (alive is all that is known).
  */
 export function resolveState(
@@ -42,7 +43,8 @@ export function resolveState(
   if (ended && pane.command && SHELLS.has(pane.command)) {
     return { state: 'shell', from: 'process', ...since(record) };
   }
-  if (recorded && !ended) return recorded;
+  // An ended report while the pane still lives: its launcher is wrapping up.
+  if (recorded) return recorded;
   return { state: 'working', from: 'process' };
 }
 
