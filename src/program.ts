@@ -21,6 +21,7 @@ export const COMMANDS = [
   'wait',
   'watch',
   'hook',
+  'pool',
   'help',
 ];
 
@@ -357,6 +358,39 @@ Examples:
     .allowExcessArguments()
     .description('report an agent state (called by agents and their hooks)')
     .action(() => undefined);
+
+  const pool = program
+    .command('pool')
+    .description(
+      'keep ready worktrees under <worktrees dir>/.pool for `up` to take instead of checking out new ones',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'parallel pool fill --size 8        check out 8 worktrees of HEAD now',
+        'parallel pool status',
+        'parallel pool drain                remove them (never one with changes)',
+      ]) + '\n\nWith `pool: { size: N }` in the config, `up` refills the pool in the background.',
+    );
+  pool
+    .command('fill')
+    .description('check out worktrees until the pool holds --size (default: pool.size in the config)')
+    .option('-s, --size <count>', 'how many ready worktrees to keep', positiveInt)
+    .option('-b, --base <ref>', 'branch, tag or commit to check out (default: worktrees.base, HEAD)')
+    .addHelpText('after', examples(['parallel pool fill --size 4', 'parallel pool fill --base main']))
+    .action(run(async () => (await import('./commands/pool.js')).poolFill));
+  pool
+    .command('status')
+    .description('list the ready worktrees')
+    .option('--json', 'print machine-readable JSON')
+    .addHelpText('after', examples(['parallel pool status', 'parallel pool status --json']))
+    .action(run(async () => (await import('./commands/pool.js')).poolStatus));
+  pool
+    .command('drain')
+    .description('remove the pool worktrees; one with changes is kept and named')
+    .option('--json', 'print machine-readable JSON')
+    .addHelpText('after', examples(['parallel pool drain']))
+    .action(run(async () => (await import('./commands/pool.js')).poolDrain));
 
   return program;
 }

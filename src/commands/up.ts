@@ -67,6 +67,9 @@ export async function up(task: string, options: UpOptions): Promise<void> {
     }
     const dirtyWarning = await dirty;
     if (dirtyWarning) warn(dirtyWarning);
+    // New worktrees may have come from the pool: top it up behind this command.
+    if (plan.pool.size > 0 && actions.some((a) => a.kind === 'create-worktree'))
+      (await import('../pool/refill.js')).refillInBackground(plan.repo.root, plan.base.commit);
     failures = await watchStartup(plan, driver, startedAgents(actions), appliedAt);
     if (options.json) printJson({ ...summary(plan, actions), failed: failures });
     else summarize(plan, actions.length, driver.attachHint(plan), failures);

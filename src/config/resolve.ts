@@ -40,6 +40,8 @@ export interface ResolvedConfig {
   notify: boolean | { command: string };
   /** How long `up` watches newly started agents for a failed start (ms). */
   startupWaitMs: number;
+  /** Ready checkouts kept for `up` to take (0: none). */
+  pool: { size: number };
 }
 
 export const DEFAULTS = {
@@ -73,6 +75,7 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     judge: typeof user.judge === 'object' ? resolveAgent(user.judge) : user.judge,
     notify: user.notify ?? true,
     startupWaitMs: user.startupWait ?? DEFAULTS.startupWaitMs,
+    pool: { size: user.pool?.size ?? 0 },
   };
 }
 

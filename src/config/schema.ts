@@ -60,6 +60,11 @@ export const configSchema = z.strictObject({
   judge: z.union([name, agentSchema.omit({ count: true })]).optional(),
   notify: z.union([z.boolean(), z.strictObject({ command: z.string().min(1) })]).optional(),
   startupWait: z.number().int().min(0).max(120_000).optional(),
+  pool: z
+    .strictObject({
+      size: z.number().int('expected a whole number').min(0, 'expected 0 or more').max(32).optional(),
+    })
+    .optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;

@@ -8,6 +8,7 @@ import { addWorktree, attachBranch, createBranch, pruneWorktrees } from '../git/
 import type { MuxDriver } from '../mux/types.js';
 import { pc, warn } from '../output.js';
 import type { Plan } from '../plan/plan.js';
+import { takeFromPool } from '../pool/pool.js';
 import { agentStateFile } from '../task/agent-state.js';
 import { writeFileAtomic } from '../task/state.js';
 import { preparedMarker } from './observe.js';
@@ -52,7 +53,10 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
             await rm(preparedMarker(plan, action.index), { force: true });
             await rm(marker(action.index, 'started'), { force: true });
             await rm(agentStateFile(plan.paths.dir, action.index), { force: true });
-            await addWorktree(plan.repo.root, action.path, action.branch, action.base);
+            const pool = { root: plan.repo.root, dir: plan.pool.dir };
+            const taken =
+              existsSync(pool.dir) && (await takeFromPool(pool, action.path, action.branch, action.base));
+            if (!taken) await addWorktree(plan.repo.root, action.path, action.branch, action.base);
           } else if (action.kind === 'restore-worktree') {
             await rm(preparedMarker(plan, action.index), { force: true });
             await addWorktree(plan.repo.root, action.path, action.branch);

@@ -48,6 +48,8 @@ export interface Plan {
   stagger: number;
   notify: boolean | { command: string };
   startupWaitMs: number;
+  /** Where the worktree pool lives and how many entries the config keeps in it. */
+  pool: { dir: string; size: number };
   configFile?: string;
   /** The argv that runs `parallel hook` (node + this CLI), for the launchers and agent hooks; none: no state reports. */
   hook?: string[];
@@ -162,9 +164,24 @@ export function buildPlan(input: PlanInput): Plan {
     stagger: config.stagger,
     notify: config.notify,
     startupWaitMs: config.startupWaitMs,
+    pool: { dir: poolDir(config, repo, input.home), size: config.pool.size },
     configFile: input.configFile,
     hook: input.hook,
   };
+}
+
+/**
+ * `<worktrees dir>/.pool`: the part of worktrees.dir before the first directory that depends on
+ * the task or candidate (`../{repo}-worktrees/{task}-{n}` → `../{repo}-worktrees/.pool`), so that
+ * pool entries and candidates share a file system and an entry moves into place by a rename.
+ */
+export function poolDir(config: ResolvedConfig, repo: Repo, home?: string): string {
+  const parts = config.worktrees.dir.split('/');
+  const varying = parts.findIndex((p) => /\{(task|n|agent)\}/.test(p));
+  const stable = parts.slice(0, varying >= 0 ? varying : parts.length - 1);
+  const dir = expand(stable.join('/') || '.', { repo: repo.name }, 'worktrees.dir');
+  const absolute = dir.startsWith('~/') ? join(home ?? homedir(), dir.slice(2)) : dir;
+  return join(resolve(repo.root, absolute), '.pool');
 }
 
 /** `--agents N` spreads N candidates round-robin over the chosen agents; without it each agent's count is used. */

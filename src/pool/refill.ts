@@ -1,0 +1,17 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Starts `parallel pool fill` detached from this process (its own session, no stdio), so
+ * `up` returns at once and the pool refills behind it. Needs the CLI's own path (argv[1]).
+ */
+export function refillInBackground(cwd: string, base: string): void {
+  const cli = process.argv[1];
+  if (!cli) return;
+  const child = spawn(process.execPath, [cli, 'pool', 'fill', '--base', base], {
+    cwd,
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.on('error', () => undefined);
+  child.unref();
+}
