@@ -1,7 +1,7 @@
 // What every bench case gets: the CLI, the fixture repositories, clean-up between runs, the
 // `up` and `git worktree add` loop runners, and record()/check() for the tables.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchRepo, checkoutId, onTmpfs, WORK } from './fixture.mjs';
 import { fmt, median, stats, timeCommand } from './measure.mjs';
@@ -69,7 +69,10 @@ export function createContext({ cli, runs, files, quick, log }) {
       .split('\n')
       .filter((b) => b && b !== 'main');
     if (branches.length) git(repo, 'branch', '-q', '-D', ...branches);
-    rmSync(join(repo, '.git', 'parallel'), { recursive: true, force: true });
+    // Task state goes; the compiled-config cache stays, as it does between a user's tasks.
+    const state = join(repo, '.git', 'parallel');
+    for (const name of existsSync(state) ? readdirSync(state) : [])
+      if (name !== '.cache') rmSync(join(state, name), { recursive: true, force: true });
   }
 
   /** Every worktree of the run is registered, on its branch, and fully checked out. */

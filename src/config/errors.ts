@@ -136,6 +136,8 @@ const FIXES: Record<string, string | ((issue: Issue) => string)> = {
   'eval[].command': 'Set the shell command to run, e.g. "npm test".',
   'eval[].timeout': 'Set a positive whole number of milliseconds (e.g. 120000), or remove it for 10 minutes.',
   stagger: 'Set the milliseconds between agent starts, from 0 to 60000 (0: all at once).',
+  pool: 'Write pool: { size: 4 } (how many ready worktrees `up` can take), or remove it for no pool.',
+  'pool.size': 'Set a whole number from 0 to 32 (0: no pool), e.g. pool: { size: 4 }.',
   judge:
     'Name the agent `parallel judge` runs (a configured agent or a preset, e.g. judge: "claude"), or give it its own agent, e.g. judge: { preset: "codex" }.',
   notify:
@@ -169,6 +171,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
     'agents[]': Object.keys(agentSchema.shape),
     judge: Object.keys(agentSchema.shape).filter((key) => key !== 'count'),
     worktrees: ['dir', 'branch', 'base'],
+    pool: ['size'],
     'eval[]': ['name', 'command', 'timeout'],
     'agents[].prompt': ['flag'],
   };
