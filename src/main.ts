@@ -14,8 +14,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!(await runWithoutParser(args))) {
       const { buildProgram, COMMANDS } = await import('./program.js');
       // `git parallel add-auth …` is `parallel up add-auth …`.
-      if (args[0] !== undefined && !args[0].startsWith('-') && !COMMANDS.includes(args[0]))
+      if (args[0] !== undefined && !args[0].startsWith('-') && !COMMANDS.includes(args[0])) {
+        await (await import('./cli/typo.js')).refuseCommandTypo(args[0], COMMANDS);
         args.unshift('up');
+      }
       await buildProgram().parseAsync(args, { from: 'user' });
     }
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
