@@ -22,6 +22,9 @@ export const COMMANDS = [
   'watch',
   'hook',
   'pool',
+  'restart',
+  'logs',
+  'open',
   'help',
 ];
 
@@ -133,9 +136,46 @@ Examples:
   program
     .command('attach')
     .argument('<task>')
+    .argument('[n]', "candidate number: show that candidate's pane", positiveInt)
     .description("attach this terminal to the task's session (needs a TTY)")
-    .addHelpText('after', examples(['parallel attach add-auth']))
+    .addHelpText(
+      'after',
+      examples(['parallel attach add-auth', 'parallel attach add-auth 2    with pane 2 focused']),
+    )
     .action(run(async () => (await import('./commands/attach.js')).attach));
+
+  program
+    .command('restart')
+    .argument('<task>')
+    .argument('<n>', 'candidate number', positiveInt)
+    .description("start one candidate's agent again in its pane (resumes its session; the worktree is kept)")
+    .option('--fresh', 'start from the prompt again instead of resuming')
+    .addHelpText(
+      'after',
+      examples([
+        'parallel restart add-auth 2',
+        'parallel restart add-auth 2 --fresh   new session, same prompt',
+      ]),
+    )
+    .action(run(async () => (await import('./commands/restart.js')).restart));
+
+  program
+    .command('logs')
+    .argument('<task>')
+    .argument('<n>', 'candidate number', positiveInt)
+    .description("what one candidate's agent printed (its pane's scrollback, or its log when headless)")
+    .option('-f, --follow', 'keep printing new output until interrupted')
+    .addHelpText('after', examples(['parallel logs add-auth 2', 'parallel logs add-auth 2 -f']))
+    .action(run(async () => (await import('./commands/logs.js')).logs));
+
+  program
+    .command('open')
+    .argument('<task>')
+    .argument('<n>', 'candidate number', positiveInt)
+    .description("print a candidate's worktree path, or open it in $VISUAL / $EDITOR")
+    .option('-e, --editor', 'open the worktree in $VISUAL or $EDITOR instead of printing its path')
+    .addHelpText('after', examples(['cd "$(parallel open add-auth 2)"', 'parallel open add-auth 2 --editor']))
+    .action(run(async () => (await import('./commands/open.js')).open));
 
   program
     .command('ls')
@@ -157,12 +197,13 @@ Examples:
   program
     .command('down')
     .argument('<task>')
+    .argument('[n]', 'only this candidate (the others keep running)', positiveInt)
     .description('stop the session and agents; keeps worktrees and branches')
     .option('--clean', 'also remove candidates that hold no unique work (others are kept and listed)')
     .option('--force', 'with --clean: archive everything (bundle + files), then remove all candidates')
     .addHelpText(
       'after',
-      '\nExamples:\n  parallel down add-auth\n  parallel down add-auth --clean\n  parallel down add-auth --clean --force   (undo with: parallel restore add-auth)',
+      '\nExamples:\n  parallel down add-auth\n  parallel down add-auth 2                 stop candidate 2 only\n  parallel down add-auth 2 --clean         and remove it if it holds no unique work\n  parallel down add-auth --clean\n  parallel down add-auth --clean --force   (undo with: parallel restore add-auth)',
     )
     .action(run(async () => (await import('./commands/down.js')).down));
 

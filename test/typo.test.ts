@@ -50,7 +50,17 @@ describe('a misspelt command through the CLI', () => {
     const seed = await repo.run(['add-auth', '--agents', '1', '--mux', 'none', '--no-attach', '-p', 'x']);
     expect(seed.code, seed.stderr).toBe(0);
     expect(branches(repo)).toContain('add-auth-1');
-    const explicit = await repo.run(['up', 'dwon', '--agents', '1', '--mux', 'none', '--no-attach', '-p', 'x']);
+    const explicit = await repo.run([
+      'up',
+      'dwon',
+      '--agents',
+      '1',
+      '--mux',
+      'none',
+      '--no-attach',
+      '-p',
+      'x',
+    ]);
     expect(explicit.code, explicit.stderr).toBe(0);
     // Now "dwon" is a task: the seed form reaches it (an idempotent up), no refusal.
     const again = await repo.run(['dwon', '--no-attach']);

@@ -1,6 +1,13 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { labelOf, loadRecordedTask, type RecordedTask, worktreeExists } from '../compare/task.js';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  findCandidate,
+  labelOf,
+  loadRecordedTask,
+  type RecordedTask,
+  worktreeExists,
+} from '../compare/task.js';
 import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
@@ -8,6 +15,7 @@ import { countCommits, resolveCommit, worktreeStatus } from '../git/diff.js';
 import { git } from '../git/run.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
+import type { MuxDriver } from '../mux/types.js';
 import { info, pc } from '../output.js';
 import { lockTask } from '../task/lock.js';
 import { writeState } from '../task/state.js';
@@ -21,19 +29,28 @@ export interface DownOptions {
  * Stops the session and the agents; keeps worktrees and branches. --clean removes candidates
  * with no unique work; --clean --force archives everything first, then removes it all.
  */
-export async function down(task: string, options: DownOptions = {}): Promise<void> {
+export async function down(task: string, n: number | undefined, options: DownOptions = {}): Promise<void> {
   if (options.force && !options.clean) {
     throw new UserError('--force only works together with --clean: `parallel down <task> --clean --force`.', {
       exitCode: 2,
     });
   }
   const rt = await loadRecordedTask(task);
+  if (n !== undefined) findCandidate(rt, n);
   const plan = rt.plan;
   const unlock = await lockTask(plan);
   let removeStateDir = false;
   try {
     const driver = await loadDriver(rt.state.mux);
-    await driver.killSession(plan);
+    if (n !== undefined) await stopCandidate(rt, driver, n);
+    else await driver.killSession(plan);
+    if (!options.clean && n !== undefined) {
+      const c = findCandidate(rt, n);
+      info(
+        `${pc.green('✔')} Stopped candidate ${n} (${c.agent}); its worktree and branch ${c.branch} are kept. \`parallel restart ${task} ${n}\` starts it again.`,
+      );
+      return;
+    }
     if (!options.clean) {
       info(
         `${pc.green('✔')} Stopped the ${rt.state.mux} session ${rt.state.session} and its agents. Worktrees and branches are kept (${rt.candidates.map((c) => c.branch).join(', ')}); \`parallel up ${task}\` resumes, \`parallel down ${task} --clean\` removes the ones with no unique work.`,
@@ -41,7 +58,7 @@ export async function down(task: string, options: DownOptions = {}): Promise<voi
       return;
     }
     const baseName = rt.state.base.branch ?? rt.state.base.commit.slice(0, 12);
-    const facts = await gatherCleanFacts(rt);
+    const facts = (await gatherCleanFacts(rt)).filter((f) => n === undefined || f.index === n);
     const cleanPlan = planClean(facts, { force: !!options.force, baseName });
     if (cleanPlan.archive) {
       const { dir } = await createArchive({
@@ -74,7 +91,7 @@ export async function down(task: string, options: DownOptions = {}): Promise<voi
     const remaining = rt.candidates.filter((c) => !gone.has(c.index));
     if (remaining.length) await writeState(rt.plan.paths.stateFile, { ...rt.state, candidates: remaining });
     else removeStateDir = true;
-    info(summary(task, removed, cleanPlan.keep, !!options.force));
+    info(summary(task, n, removed, cleanPlan.keep, !!options.force));
     if (failures.length) {
       throw new UserError(`Some candidates could not be removed: ${failures.join('; ')}.`);
     }
@@ -118,6 +135,8 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
   if (f.worktreeExists) {
     const result = await git(root, ['worktree', 'remove', ...(force ? ['--force'] : []), f.worktree]);
     if (result.exitCode !== 0) return `worktree ${f.worktree}: ${result.stderr.trim()}`;
+    // The shared `../<repo>-worktrees/` folder goes with its last worktree.
+    await rmdir(dirname(f.worktree)).catch(() => undefined);
   }
   if (f.head) {
     await git(root, ['worktree', 'prune']);
@@ -127,7 +146,14 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
   return undefined;
 }
 
-function summary(task: string, removed: CleanDecision[], kept: CleanDecision[], force: boolean): string {
+function summary(
+  task: string,
+  n: number | undefined,
+  removed: CleanDecision[],
+  kept: CleanDecision[],
+  force: boolean,
+): string {
+  const target = n === undefined ? task : `${task} ${n}`;
   const line = (d: CleanDecision) =>
     `  #${d.facts.index} ${d.facts.branch.padEnd(16)} ${d.reasons.join(', ')}${pc.dim(`  ${d.facts.worktree}`)}`;
   const lines = [
@@ -139,11 +165,18 @@ function summary(task: string, removed: CleanDecision[], kept: CleanDecision[], 
   if (kept.length) {
     lines.push(`Kept ${kept.length} candidate(s) that hold unique work:`, ...kept.map(line));
     lines.push(
-      `  Pick one (\`parallel pick ${task} <n>\`), or remove them anyway with \`parallel down ${task} --clean --force\` (archived first).`,
+      `  Pick one (\`parallel pick ${task.split(' ')[0]} <n>\`), or remove them anyway with \`parallel down ${target} --clean --force\` (archived first).`,
     );
   }
   if (force && removed.length) lines.push(`  Undo: \`parallel restore ${task}\`.`);
   return lines.join('\n');
+}
+
+/** Stops one candidate's agent and closes its pane; the others keep running. */
+async function stopCandidate(rt: RecordedTask, driver: MuxDriver, n: number): Promise<void> {
+  const session = await driver.inspect(rt.plan);
+  const pane = session?.panes.find((p) => p.index === n);
+  if (pane) await driver.closePane(rt.plan, pane);
 }
 
 function samePath(a: string, b: string): boolean {

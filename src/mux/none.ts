@@ -69,6 +69,21 @@ export class HeadlessDriver implements MuxDriver {
     await this.addPane(plan, candidate);
   }
 
+  async closePane(plan: Plan, pane: PaneState): Promise<void> {
+    const candidate = plan.candidates.find((c) => c.index === pane.index);
+    const pid = Number.parseInt(pane.id, 10);
+    if (candidate && isLauncher(pid, candidate.launcher)) await stopProcessGroups([pid]);
+    if (candidate) await rm(runMarker(plan.paths.runDir, candidate.index, 'pid'), { force: true });
+  }
+
+  async focusPane(): Promise<boolean> {
+    return false;
+  }
+
+  async paneOutput(plan: Plan, pane: PaneState): Promise<string> {
+    return readText(logFile(plan, pane.index ?? 0)) ?? '';
+  }
+
   async killSession(plan: Plan): Promise<void> {
     const live = plan.candidates.flatMap((candidate) => {
       const pid = readRunNumber(plan.paths.runDir, candidate.index, 'pid');
@@ -105,9 +120,12 @@ export class HeadlessDriver implements MuxDriver {
 }
 
 /** Starts one launcher and waits until it has written its pid; returns a problem or undefined. */
+/** Where a headless candidate's output goes. */
+export const logFile = (plan: Plan, index: number) => join(plan.paths.logDir, `${index}.log`);
+
 async function start(plan: Plan, candidate: Candidate): Promise<string | undefined> {
   mkdirSync(plan.paths.logDir, { recursive: true });
-  const log = join(plan.paths.logDir, `${candidate.index}.log`);
+  const log = logFile(plan, candidate.index);
   const fd = openSync(log, 'a');
   let ended: string | undefined;
   try {

@@ -100,6 +100,22 @@ export class TmuxDriver implements MuxDriver {
     if (old !== undefined) await stopProcessGroups([old]);
   }
 
+  async closePane(_plan: Plan, pane: PaneState): Promise<void> {
+    const pid = pane.alive ? await panePid(pane.id) : undefined;
+    await tmux(['kill-pane', '-t', pane.id]);
+    if (pid !== undefined) await stopProcessGroups([pid]);
+  }
+
+  async focusPane(_plan: Plan, pane: PaneState): Promise<boolean> {
+    await tmuxOk(['select-window', '-t', pane.id, THEN, 'select-pane', '-t', pane.id]);
+    return true;
+  }
+
+  async paneOutput(_plan: Plan, pane: PaneState): Promise<string> {
+    // -J joins wrapped lines; -S - starts at the top of the scrollback.
+    return tmuxOk(['capture-pane', '-p', '-J', '-S', '-', '-t', pane.id]);
+  }
+
   async killSession(plan: Plan): Promise<void> {
     const rows = await listPanes(plan.session);
     if (rows === null) return;

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { PaneTitleCommand } from '../hook/settings.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
@@ -118,7 +121,39 @@ export class ZellijDriver implements MuxDriver {
     if (!last) await this.addPane(plan, candidate);
   }
 
-  private async closePane(plan: Plan, pane: PaneState): Promise<void> {
+  async focusPane(): Promise<boolean> {
+    // Zellij's CLI can act on a pane by id but has no action that focuses one by id.
+    return false;
+  }
+
+  async paneOutput(plan: Plan, pane: PaneState): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'parallel-dump-'));
+    try {
+      const file = join(dir, 'screen.txt');
+      const args = [
+        '--session',
+        plan.session,
+        'action',
+        'dump-screen',
+        '--pane-id',
+        pane.id,
+        '--full',
+        '--path',
+        file,
+      ];
+      const result = await zellij(args);
+      if (result.exitCode !== 0) {
+        throw new UserError(
+          `zellij could not read pane ${pane.id}: ${result.stderr.trim() || result.stdout.trim()}`,
+        );
+      }
+      return await readFile(file, 'utf8');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async closePane(plan: Plan, pane: PaneState): Promise<void> {
     const result = await zellij(['--session', plan.session, 'action', 'close-pane', '--pane-id', pane.id]);
     if (result.exitCode === 0) return;
     // Already gone (closed by hand in the meantime) is what we wanted.
