@@ -14,12 +14,17 @@ import type { MuxDriver } from '../mux/types.js';
 import { which } from '../mux/which.js';
 import { info, pc, printJson, warn } from '../output.js';
 import type { Plan } from '../plan/plan.js';
+import { assertValidTaskName } from '../plan/task-name.js';
 import { loadTask, type TaskContext, type TaskFlags } from '../task/context.js';
 import { lockTask } from '../task/lock.js';
+import { assertSamePrompt } from '../task/prompt-change.js';
+import { withEditedPrompt } from '../task/prompt-editor.js';
 import { readState, recoverState } from '../task/state.js';
 
 export interface UpOptions extends TaskFlags {
   attach?: boolean;
+  /** Accept a prompt that differs from the task's: it goes to the candidates started from now on. */
+  promptForNew?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -28,7 +33,9 @@ export interface UpOptions extends TaskFlags {
  * Every check that can fail on bad input runs before the first file is written; the task's
  * directory appears only once the plan is sound, and goes again if nothing was done in it.
  */
-export async function up(task: string, options: UpOptions): Promise<void> {
+export async function up(task: string, flags: UpOptions): Promise<void> {
+  assertValidTaskName(task);
+  const options = await withEditedPrompt(task, flags);
   let ctx = await load(task, options);
   let driver = await loadDriver(ctx.plan.mux);
   if (options.dryRun) {
@@ -94,6 +101,10 @@ async function load(task: string, options: UpOptions): Promise<TaskContext> {
   if (!ctx.state) ctx = await recover(task, options, ctx);
   assertAgentsInstalled(ctx.plan);
   assertPromptPassable(ctx.plan);
+  if (ctx.state) {
+    const given = options.prompt !== undefined || options.promptFile !== undefined;
+    await assertSamePrompt(ctx.plan, given, !!options.promptForNew);
+  }
   return ctx;
 }
 

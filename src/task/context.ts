@@ -15,6 +15,8 @@ export interface TaskFlags {
   agent?: string[];
   prompt?: string;
   promptFile?: string;
+  /** Write the prompt in $VISUAL / $EDITOR, like `git commit` (resolved by withEditedPrompt). */
+  promptEditor?: boolean;
   base?: string;
   layout?: string;
   mux?: Multiplexer;
@@ -82,10 +84,16 @@ function recordedAgents(state: TaskState, wanted: number | undefined): { agents?
 }
 
 async function readPrompt(flags: TaskFlags, savedFile: string | undefined, config: ResolvedConfig) {
-  if (flags.prompt !== undefined && flags.promptFile !== undefined) {
-    throw new UserError('Use either --prompt or --prompt-file, not both.', { exitCode: 2 });
+  const sources = [
+    flags.prompt !== undefined && '--prompt',
+    flags.promptFile !== undefined && '--prompt-file',
+    flags.promptEditor && '--prompt-editor',
+  ].filter(Boolean);
+  if (sources.length > 1) {
+    throw new UserError(`Use one of ${sources.join(', ')}, not several.`, { exitCode: 2 });
   }
   if (flags.prompt !== undefined) return flags.prompt;
+
   if (flags.promptFile !== undefined) {
     try {
       return await readFile(flags.promptFile, 'utf8');
