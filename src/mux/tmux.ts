@@ -7,6 +7,7 @@ import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber } from '../task/run-markers.js';
 import { stopProcessGroups } from './none.js';
+import { label, layoutName, literal, paneArgs, sessionSize, THEN, windowOptions } from './tmux-commands.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const TIMEOUT_MS = 10_000;
@@ -23,12 +24,6 @@ const PANE_FORMAT = [
 ].join('\t');
 /** What one `send-keys -l` carries; tmux refuses client messages over ~16 KB. */
 const SEND_CHUNK = 2_000;
-
-const LAYOUTS: Record<string, string> = {
-  tiled: 'tiled',
-  'main-vertical': 'main-vertical',
-  stacked: 'even-vertical',
-};
 
 /**
  * tmux backend. Panes are found by the pane option `@parallel_index` (agents change titles),
@@ -61,9 +56,7 @@ export class TmuxDriver implements MuxDriver {
     const [first, ...rest] = candidates;
     if (!first) return;
     const tabs = plan.layout === 'tabs';
-    // Each stacked pane needs two rows (line + border): leave room for all before a client sizes it.
-    const height = Math.max(50, 3 * candidates.length);
-    const size = ['-x', '200', '-y', String(height)];
+    const size = sessionSize(candidates.length);
     // The new session has one window with one pane: `=session:` is that pane.
     const target = `=${plan.session}:`;
     const created = await tmuxOk([
@@ -213,7 +206,7 @@ async function splitInto(plan: Plan, windowId: string, candidate: Candidate): Pr
     ...['split-window', '-t', windowId, ...paneArgs(candidate)],
     ...[THEN, ...label(windowId, candidate)],
     // Re-tiling after every split keeps room for the next one ("no space for new pane").
-    ...[THEN, 'select-layout', '-t', windowId, LAYOUTS[plan.layout] ?? 'tiled'],
+    ...[THEN, 'select-layout', '-t', windowId, layoutName(plan)],
   ]);
 }
 
@@ -226,34 +219,6 @@ async function newWindow(plan: Plan, candidate: Candidate): Promise<void> {
     ...[THEN, ...label(target, candidate)],
   ]);
 }
-
-/**
- * Start directory, window name, what to print, then the command. Two or more command words
- * make tmux exec it directly instead of through `default-shell -c`, so the launcher path needs
- * no quoting for whatever shell the user runs (fish, …).
- */
-function paneArgs(candidate: Candidate, windowName?: string, format = '#{pane_id}'): string[] {
-  const name = windowName === undefined ? [] : ['-n', literal(windowName)];
-  return ['-c', literal(candidate.worktree), ...name, '-P', '-F', format, 'bash', candidate.launcher];
-}
-
-const windowOptions = (target: string) => [
-  ...['set-option', '-w', '-t', target, 'remain-on-exit', 'on', THEN],
-  ...['set-option', '-w', '-t', target, 'allow-rename', 'off', THEN],
-  // Agents rewrite their pane title; the border shows our name and state from pane options.
-  ...['set-option', '-w', '-t', target, 'pane-border-status', 'top', THEN],
-  ...['set-option', '-w', '-t', target, 'pane-border-format', BORDER_FORMAT],
-];
-
-const BORDER_FORMAT =
-  ' #{?@parallel_name,#{@parallel_name},#{pane_title}}#{?@parallel_state, · #{@parallel_state},} ';
-
-/** Commands that label a pane (or a window's active pane): our index, and the pane title. */
-const label = (target: string, candidate: Candidate) => [
-  ...['set-option', '-p', '-t', target, '@parallel_index', String(candidate.index), THEN],
-  ...['set-option', '-p', '-t', target, '@parallel_name', candidate.paneName, THEN],
-  ...['select-pane', '-t', target, '-T', literal(candidate.paneName)],
-];
 
 /**
  * A dead pane without a status from tmux yet: the status its launcher wrote to `<n>.exit`, when
@@ -272,9 +237,6 @@ async function panePid(paneId: string): Promise<number | undefined> {
   return result.exitCode === 0 && Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-/** tmux expands formats (`#{…}`, `#(shell)`) in -c, -n and -T: `##` is a literal `#`. */
-const literal = (text: string) => text.replaceAll('#', '##');
-
 async function sameServer(target: string): Promise<boolean> {
   const ours = await tmux(['display-message', '-p', '-t', target, '#{socket_path}']);
   return ours.exitCode === 0 && String(ours.stdout).trim() === process.env.TMUX?.split(',')[0];
@@ -285,9 +247,6 @@ function childEnv(): NodeJS.ProcessEnv {
   const { TMUX: _tmux, TMUX_PANE: _pane, ...env } = process.env;
   return env;
 }
-
-/** Separates commands of one tmux invocation (NUL cannot occur in a real argument). */
-const THEN = '\0;';
 
 /** tmux reads an argument ending in `;` as a command separator; `\;` keeps the `;`. */
 const escapeArg = (arg: string) => {
