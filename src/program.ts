@@ -55,6 +55,7 @@ function planOptions(command: Command): Command {
     )
     .option('-p, --prompt <text>', 'the task prompt given to every agent')
     .option('-f, --prompt-file <file>', 'read the prompt from a file')
+    .option('-e, --prompt-editor', 'write the prompt in $VISUAL / $EDITOR (like `git commit`)')
     .option('-b, --base <ref>', 'branch, tag or commit the candidates start from (default: HEAD)')
     .option('-l, --layout <name>', 'tiled | stacked | tabs | main-vertical | path to a KDL template')
     .addOption(new Option('-m, --mux <name>', 'terminal multiplexer').choices(['zellij', 'tmux', 'none']))
@@ -100,6 +101,10 @@ Examples:
   )
     .option('--no-attach', 'do not attach to the session')
     .option('--dry-run', 'print the actions without doing them')
+    .option(
+      '--prompt-for-new',
+      "an existing task's prompt differs: give the new one to candidates started from now on",
+    )
     .addHelpText(
       'after',
       `
@@ -110,6 +115,8 @@ Examples:
   parallel up add-auth --agents 3 --prompt "Add JWT auth"
   parallel up add-auth --agent claude --agent codex --prompt-file task.md
   parallel up add-auth --mux none --no-attach       headless: output in log files
+  parallel up add-auth --prompt-editor              write the prompt in $EDITOR
+  parallel up add-auth --agents 5 --prompt-for-new -p "…"   2 more candidates with a new prompt
   parallel up add-auth --dry-run                    show what would happen`,
     )
     .action(run(async () => (await import('./commands/up.js')).up));

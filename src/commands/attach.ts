@@ -32,7 +32,8 @@ export async function attach(task: string, n?: number): Promise<void> {
         `Candidate ${n} of task "${task}" has no pane in the session. Start it again with \`parallel restart ${task} ${n}\`.`,
       );
     }
-    if (!(await driver.focusPane(plan, pane))) {
+    if (driver.focusPane) await driver.focusPane(plan, pane.id);
+    else {
       info(
         `${plan.mux} cannot focus a pane from outside: candidate ${n}'s pane is the one titled "#${n} …".`,
       );

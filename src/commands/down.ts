@@ -11,7 +11,8 @@ import {
 import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
-import { countCommits, resolveCommit, worktreeStatus } from '../git/diff.js';
+import { resolveCommit, worktreeStatus } from '../git/diff.js';
+import { commitsNotIn } from '../git/patch-identity.js';
 import { git } from '../git/run.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
@@ -124,7 +125,7 @@ async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
         worktreeHead: entry?.head,
         uncommitted: status.uncommitted,
         untracked: status.untracked,
-        unmergedCommits: head ? await countCommits(root, target, head) : 0,
+        unmergedCommits: head ? await commitsNotIn(root, target, head) : 0,
       };
     }),
   );

@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
+import { filesToCopy, prepareCandidate, setupFailure } from '../engine/prepare.js';
 import { UserError } from '../errors.js';
 import { type ArchiveManifest, latestArchive, verifyArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
 import { findRepo } from '../git/repo.js';
 import { git, gitOk } from '../git/run.js';
 import { listWorktrees } from '../git/worktrees.js';
-import { info, pc } from '../output.js';
+import { info, pc, warn } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
 import { assertValidTaskName } from '../plan/task-name.js';
+import { loadTask } from '../task/context.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
 
 /**
@@ -45,6 +47,7 @@ export async function restore(task: string): Promise<void> {
   await restoreRefs(repo.root, dir, manifest);
   for (const c of manifest.candidates) await restoreWorktree(repo.root, dir, c);
   await restoreState(dir, paths, manifest, state);
+  const prepared = await prepareRestored(task, manifest);
 
   const lines = [
     `${pc.green('✔')} Restored ${manifest.candidates.length} candidate(s) of task ${task} from ${dir}:`,
@@ -52,9 +55,37 @@ export async function restore(task: string): Promise<void> {
       (c) =>
         `  #${c.index} ${c.branch.padEnd(16)} ${c.commit ? c.commit.slice(0, 12) : '(no branch)'}  ${pc.dim(c.worktree)}`,
     ),
+    ...prepared,
     `  The archive stays in ${dir}; delete it when you no longer need it. \`parallel up ${task}\` starts the agents again.`,
   ];
   info(lines.join('\n'));
+}
+
+/**
+ * An archive holds the work, not what `copy` and `setup` put beside it (.env, node_modules):
+ * those are applied again, as `up` does for a new worktree, so evals run as before.
+ */
+async function prepareRestored(task: string, manifest: ArchiveManifest): Promise<string[]> {
+  const indexes = manifest.candidates.filter((c) => existsSync(c.worktree)).map((c) => c.index);
+  if (!indexes.length) return [];
+  try {
+    const { plan } = await loadTask(task, {});
+    const copies = await filesToCopy(plan);
+    const candidates = plan.candidates.filter((c) => indexes.includes(c.index));
+    const results = await Promise.all(candidates.map((c) => prepareCandidate(plan, c, copies)));
+    for (const r of results.filter((r) => !r.ok))
+      warn(setupFailure(r, 'Fix it and re-run the command in that worktree.'));
+    if (!copies.length && !plan.setup.length) return [];
+    const what = [copies.length && `copied ${copies.join(', ')}`, plan.setup.length && 'ran setup'].filter(
+      Boolean,
+    );
+    return [`  In each restored worktree: ${what.join(' and ')}.`];
+  } catch (error) {
+    warn(
+      `the worktrees are back, but \`copy\` and \`setup\` could not be applied again: ${(error as Error).message} Fix that, then run \`parallel up ${task}\`.`,
+    );
+    return [];
+  }
 }
 
 /** Every reason the restore would overwrite something. */

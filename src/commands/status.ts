@@ -8,6 +8,7 @@ import { statePaths } from '../plan/paths.js';
 import { viewFromState } from '../plan/plan.js';
 import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
 import { describeState } from '../task/agent-state.js';
+import { readPick } from '../task/picked.js';
 import { listTasks, readState, type TaskState } from '../task/state.js';
 
 /**
@@ -28,15 +29,21 @@ export async function status(task: string | undefined, options: { json?: boolean
       const view = viewFromState(repo, state);
       const work = new GitWork(repo.root, state.base.commit, view.candidates, view.paths.runDir);
       const { candidateCost } = await costs;
-      const [status, cost] = await Promise.all([
+      const [status, cost, picked] = await Promise.all([
         taskStatus(view, await loadDriver(view.mux), work),
         Promise.all(
           view.candidates.map((c) =>
             candidateCost({ ...c, runDir: view.paths.runDir, since: state.createdAt }),
           ),
         ),
+        readPick(view.paths),
       ]);
-      return { ...status, candidates: status.candidates.map((c, j) => ({ ...c, cost: cost[j]! })) };
+      const candidates = status.candidates.map((c, j) => ({
+        ...c,
+        cost: cost[j]!,
+        ...(picked?.index === c.index ? { picked } : {}),
+      }));
+      return { ...status, candidates };
     }),
   );
   if (options.json) return printJson(task ? results[0] : results);
@@ -66,7 +73,8 @@ function formatCandidate(c: CandidateWithCost): string {
   const cost = pc.dim(
     `time ${formatWall(c.cost)}, tokens ${formatTokens(c.cost)}, cost ${formatCost(c.cost)}`,
   );
-  const row = `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(24)} ${work}  ${pc.dim(when)}  ${cost}${wt}`;
+  const picked = c.picked ? pc.green(` picked (${c.picked.mode} into ${c.picked.branch})`) : '';
+  const row = `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(24)} ${work}  ${pc.dim(when)}  ${cost}${picked}${wt}`;
   const lines = c.state === 'failed' ? (c.lastLines ?? []).slice(-5).map((l) => pc.dim(`      │ ${l}`)) : [];
   return [row, ...lines].join('\n');
 }

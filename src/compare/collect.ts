@@ -4,6 +4,7 @@ import { type CandidateCost, UNKNOWN_COST } from '../cost/types.js';
 import { readVerdict, type Verdict, verdictFor } from '../task/verdict.js';
 import { type EvalJob, runEvals, skippedEval } from './evals.js';
 import { type CandidateFacts, findOverlap, gatherCandidates, touchedFiles } from './stats.js';
+import { readPick } from '../task/picked.js';
 import type { RecordedTask } from './task.js';
 import type { CandidateJson, CompareJson, EvalResult } from './types.js';
 
@@ -65,6 +66,8 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
     verdict: await verdict,
     costs: new Map((await costs).map((cost, i) => [facts[i]!.index, cost])),
   });
+  const picked = await readPick(plan.paths);
+  for (const c of json.candidates) c.picked = picked?.index === c.index ? picked : null;
   return { json, facts };
 }
 
@@ -106,6 +109,7 @@ export function buildCompareJson(input: CompareInput): CompareJson {
       ),
       verdict: verdictFor(input.verdict, f.index),
       cost: input.costs?.get(f.index) ?? UNKNOWN_COST,
+      picked: null,
     }),
   );
   const v = input.verdict;

@@ -35,7 +35,7 @@ export function renderCompare(json: CompareJson, style: Style = PLAIN): string {
   const rows = json.candidates.map((c) => [
     String(c.index),
     c.agent,
-    c.branch,
+    c.picked ? `${c.branch} ${style.green(`picked (${c.picked.mode})`)}` : c.branch,
     String(c.commitsAhead),
     String(c.filesChanged),
     `${style.green(`+${c.insertions}`)} ${style.red(`-${c.deletions}`)}`,

@@ -1,4 +1,5 @@
 import type { CandidateCost } from '../cost/types.js';
+import type { PickRecord } from '../task/picked.js';
 
 /**
  * The output of `parallel compare <task> --json` (and the data behind `parallel report`).
@@ -63,6 +64,8 @@ export interface CandidateJson {
   verdict: { rank: number | null; reason: string | null } | null;
   /** Wall time, tokens and cost of its agent; each field null when unknown. */
   cost: CandidateCost;
+  /** Set once `parallel pick` brought this candidate into a branch (the latest pick); null otherwise. */
+  picked?: PickRecord | null;
 }
 
 /**

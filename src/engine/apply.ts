@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -12,7 +12,7 @@ import { takeFromPool } from '../pool/pool.js';
 import { agentStateFile } from '../task/agent-state.js';
 import { writeFileAtomic } from '../task/state.js';
 import { preparedMarker } from './observe.js';
-import { copyInto, filesToCopy, runSetup } from './prepare.js';
+import { filesToCopy, prepareCandidate, type SetupResult, setupFailure } from './prepare.js';
 import type { Action } from './reconcile.js';
 
 export interface ApplyOptions {
@@ -76,21 +76,16 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
       prepares.map((action) =>
         limit(async () => {
           const candidate = plan.candidates.find((c) => c.index === action.index)!;
-          let result: Awaited<ReturnType<typeof runSetup>> | undefined;
+          let result: SetupResult | undefined;
           await step(action, async () => {
-            await copyInto(plan, candidate, copies);
-            result = await runSetup(plan, candidate);
-            await mkdir(plan.paths.runDir, { recursive: true });
-            await writeFile(preparedMarker(plan, action.index), `${new Date().toISOString()}\n`);
+            result = await prepareCandidate(plan, candidate, copies);
           });
           return result!;
         }),
       ),
     );
     for (const r of results.filter((r) => !r.ok)) {
-      warn(
-        `setup failed in candidate ${r.index}: \`${r.failed!.command}\` exited ${r.failed!.exitCode}; see ${r.log}. Its agent starts anyway; fix and re-run the command in that worktree.`,
-      );
+      warn(setupFailure(r, 'Its agent starts anyway; fix and re-run the command in that worktree.'));
     }
   }
 

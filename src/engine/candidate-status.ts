@@ -8,6 +8,7 @@ import type { MuxDriver } from '../mux/types.js';
 import type { PlanView } from '../plan/plan.js';
 import { type AgentStateName, readAgentState } from '../task/agent-state.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
+import type { PickRecord } from '../task/picked.js';
 
 export interface CandidateStatus {
   index: number;
@@ -32,6 +33,8 @@ export interface CandidateStatus {
   untracked: number;
   /** ISO time of the latest commit or agent log write. */
   lastActivity?: string;
+  /** Set once `parallel pick` brought this candidate in (the latest pick). */
+  picked?: PickRecord;
 }
 
 export interface TaskStatus {

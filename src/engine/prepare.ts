@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { cp, lstat, mkdir } from 'node:fs/promises';
+import { cp, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitOk } from '../git/run.js';
 import type { Candidate, Plan } from '../plan/plan.js';
+import { preparedMarker } from './observe.js';
 
 /**
  * Files the user keeps out of git but every worktree needs (.env, local config): the config's
@@ -42,6 +43,26 @@ export async function copyInto(plan: Plan, candidate: Candidate, files: string[]
     }),
   );
 }
+
+/**
+ * Makes a worktree ready for its agent: the untracked files copied or linked in, the setup
+ * commands run, and the marker that tells the next `up` it is done.
+ */
+export async function prepareCandidate(
+  plan: Plan,
+  candidate: Candidate,
+  copies: string[],
+): Promise<SetupResult> {
+  await copyInto(plan, candidate, copies);
+  const result = await runSetup(plan, candidate);
+  await mkdir(plan.paths.runDir, { recursive: true });
+  await writeFile(preparedMarker(plan, candidate.index), `${new Date().toISOString()}\n`);
+  return result;
+}
+
+/** The warning for a setup command that failed in one worktree. */
+export const setupFailure = (r: SetupResult, then: string) =>
+  `setup failed in candidate ${r.index}: \`${r.failed!.command}\` exited ${r.failed!.exitCode}; see ${r.log}. ${then}`;
 
 export interface SetupResult {
   index: number;

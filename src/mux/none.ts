@@ -76,10 +76,6 @@ export class HeadlessDriver implements MuxDriver {
     if (candidate) await rm(runMarker(plan.paths.runDir, candidate.index, 'pid'), { force: true });
   }
 
-  async focusPane(): Promise<boolean> {
-    return false;
-  }
-
   async paneOutput(plan: Plan, pane: PaneState): Promise<string> {
     return readText(logFile(plan, pane.index ?? 0)) ?? '';
   }

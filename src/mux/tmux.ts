@@ -99,11 +99,6 @@ export class TmuxDriver implements MuxDriver {
     if (pid !== undefined) await stopProcessGroups([pid]);
   }
 
-  async focusPane(_plan: Plan, pane: PaneState): Promise<boolean> {
-    await tmuxOk(['select-window', '-t', pane.id, THEN, 'select-pane', '-t', pane.id]);
-    return true;
-  }
-
   async paneOutput(_plan: Plan, pane: PaneState): Promise<string> {
     // -J joins wrapped lines; -S - starts at the top of the scrollback.
     return tmuxOk(['capture-pane', '-p', '-J', '-S', '-', '-t', pane.id]);

@@ -38,11 +38,6 @@ export interface MuxDriver {
   restartPane(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void>;
   /** Stops one candidate's agent and closes its pane; the rest of the session runs on. */
   closePane(plan: Plan, pane: PaneState): Promise<void>;
-  /**
-   * Makes the pane the one an attached client sees. Resolves false when the multiplexer has no
-   * way to do that from outside (the caller then names the pane instead).
-   */
-  focusPane(plan: Plan, pane: PaneState): Promise<boolean>;
   /** What the pane has shown, scrollback included (headless: the candidate's log file). */
   paneOutput(plan: Plan, pane: PaneState): Promise<string>;
   /** Stops the session and every agent in it. Succeeds when there is nothing to stop. */

@@ -121,11 +121,6 @@ export class ZellijDriver implements MuxDriver {
     if (!last) await this.addPane(plan, candidate);
   }
 
-  async focusPane(): Promise<boolean> {
-    // Zellij's CLI can act on a pane by id but has no action that focuses one by id.
-    return false;
-  }
-
   async paneOutput(plan: Plan, pane: PaneState): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'parallel-dump-'));
     try {
