@@ -34,6 +34,6 @@ describe('render for every multiplexer', () => {
   it('--mux zellij prints the KDL layout', async () => {
     const result = await repo.run(['render', 't', '--mux', 'zellij', '--agents', '2']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^layout \{/);
+    expect(result.stdout).toMatch(/^layout \{/m);
   });
 });

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { type StartFailure, watchStartup } from '../attention/startup.js';
 import { PRESET_NAMES } from '../config/presets.js';
 import { apply } from '../engine/apply.js';
+import { changesByCandidate } from '../engine/changes.js';
 import { generatedFiles } from '../engine/generated.js';
 import { observe } from '../engine/observe.js';
 import { type Action, describeAction, reconcile } from '../engine/reconcile.js';
@@ -79,7 +80,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
       (await import('../pool/refill.js')).refillInBackground(plan.repo.root, plan.base.commit);
     failures = await watchStartup(plan, driver, startedAgents(actions), appliedAt);
     if (options.json) printJson({ ...summary(plan, actions), failed: failures });
-    else summarize(plan, actions.length, driver.attachHint(plan), failures);
+    else summarize(plan, actions, driver.attachHint(plan), failures);
   } finally {
     await unlock();
     if (madeDir && !started) await removeIfEmpty(ctx.plan.paths.dir);
@@ -195,14 +196,24 @@ function describeFailures(plan: Plan, failures: StartFailure[]): string {
   return `${pc.red('error:')} ${failures.length} agent(s) of task "${plan.task}" failed at start:\n${blocks.join('\n')}\nFix the cause (log in, set the API key, check the agent's command), then run \`parallel up ${plan.task}\` again.`;
 }
 
-function summarize(plan: Plan, changes: number, hint: string, failures: StartFailure[] = []): void {
+function summarize(plan: Plan, actions: Action[], hint: string, failures: StartFailure[] = []): void {
+  const changes = changesByCandidate(plan, actions);
+  const fresh = [...changes.values()].every((change) => change === 'created');
+  const session = actions.some((a) => a.kind === 'create-session')
+    ? `started ${plan.mux} session ${plan.session}`
+    : `${plan.mux} session ${plan.session}`;
   const lines = [
-    changes === 0
-      ? `${pc.green('✔')} Task ${pc.bold(plan.task)} is already up (${plan.candidates.length} agents, ${plan.mux} session ${plan.session}).`
-      : `${failures.length ? pc.red('✘') : pc.green('✔')} Task ${pc.bold(plan.task)}: ${plan.candidates.length} agents on ${plan.base.commit.slice(0, 12)} (${plan.mux} session ${plan.session}).`,
+    actions.length === 0
+      ? `${pc.green('✔')} Task ${pc.bold(plan.task)} is already up (${plan.candidates.length} agents, ${plan.mux} session ${plan.session}); nothing changed.`
+      : `${failures.length ? pc.red('✘') : pc.green('✔')} Task ${pc.bold(plan.task)}: ${plan.candidates.length} agents on ${plan.base.commit.slice(0, 12)} (${session}).`,
     ...plan.candidates.map((c) => {
       const mark = failures.some((f) => f.index === c.index) ? pc.red('✘') : ' ';
-      return `${mark} ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.worktree}`;
+      const change = changes.get(c.index) ?? 'left alone';
+      const shown =
+        actions.length === 0 || fresh
+          ? ''
+          : `  ${change === 'left alone' ? pc.dim(change) : pc.yellow(change)}`;
+      return `${mark} ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.worktree}${shown}`;
     }),
     `  look:    ${hint}`,
     `  status:  parallel status ${plan.task}`,
