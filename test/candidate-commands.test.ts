@@ -24,7 +24,7 @@ const panesOf = (repo: TestRepo, session: string) =>
     .split('\n')
     .sort();
 
-describe.skipIf(!hasTmux)('per-candidate commands under tmux', () => {
+describe.skipIf(!hasTmux)('per-candidate commands under tmux', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   const session = 'repo-t';
   beforeAll(async () => {
@@ -39,10 +39,13 @@ describe.skipIf(!hasTmux)('per-candidate commands under tmux', () => {
   });
 
   it('logs <task> <n> prints what that agent printed', async () => {
-    const logs = await waitFor(async () => {
-      const result = await repo.run(['logs', 't', '2']);
-      return result.stdout.includes('fake-agent 2: done') && result;
-    });
+    const logs = await waitFor(
+      async () => {
+        const result = await repo.run(['logs', 't', '2']);
+        return result.stdout.includes('fake-agent 2: done') && result;
+      },
+      { timeout: 30_000 },
+    );
     expect(logs.code).toBe(0);
     expect(logs.stdout).not.toMatch(/fake-agent [13]/);
   });
@@ -75,7 +78,7 @@ describe.skipIf(!hasTmux)('per-candidate commands under tmux', () => {
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.on('close', resolve));
-    await waitFor(() => tmux(repo, ['list-clients', '-t', `=${session}`]).trim() !== '', { timeout: 15_000 });
+    await waitFor(() => tmux(repo, ['list-clients', '-t', `=${session}`]).trim() !== '', { timeout: 30_000 });
     const active = tmux(repo, [
       'list-panes',
       '-s',
@@ -123,7 +126,7 @@ describe.skipIf(!hasTmux)('per-candidate commands under tmux', () => {
   });
 });
 
-describe('per-candidate commands headless', () => {
+describe('per-candidate commands headless', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   beforeAll(async () => {
     repo = await makeRepo();
@@ -137,19 +140,22 @@ describe('per-candidate commands headless', () => {
   });
 
   it('logs <task> <n> prints its log; -f follows it', async () => {
-    const logs = await waitFor(async () => {
-      const result = await repo.run(['logs', 'h', '1']);
-      return result.stdout.includes('fake-agent 1: done') && result;
-    });
+    const logs = await waitFor(
+      async () => {
+        const result = await repo.run(['logs', 'h', '1']);
+        return result.stdout.includes('fake-agent 1: done') && result;
+      },
+      { timeout: 30_000 },
+    );
     expect(logs.stdout).not.toMatch(/fake-agent [23]/);
     const follow = spawn(process.execPath, [CLI, 'logs', 'h', '3', '-f'], { cwd: repo.dir, env: repo.env });
     let seen = '';
     follow.stdout.on('data', (d) => (seen += d));
-    await waitFor(() => seen.includes('fake-agent 3: done'));
+    await waitFor(() => seen.includes('fake-agent 3: done'), { timeout: 30_000 });
     writeFileSync(join(repo.stateDir('h'), 'logs', '3.log'), 'fake-agent 3: done\nmore output\n', {
       flag: 'w',
     });
-    await waitFor(() => seen.includes('more output'));
+    await waitFor(() => seen.includes('more output'), { timeout: 30_000 });
     follow.kill();
   });
 

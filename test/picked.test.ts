@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAgent, makeRepo, type TestRepo, waitFor, waitForStarts } from './support/repo.js';
 
-describe('a picked candidate', () => {
+describe('a picked candidate', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   let setupLog: string;
   beforeAll(async () => {

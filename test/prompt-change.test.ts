@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo, waitForStarts } from './support/repo.js';
 
-describe('the prompt of an existing task', () => {
+describe('the prompt of an existing task', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   const promptFile = () => readFileSync(join(repo.stateDir('t'), 'prompt.txt'), 'utf8');
   beforeAll(async () => {

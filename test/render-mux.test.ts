@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from './support/repo.js';
 
-describe('render for every multiplexer', () => {
+describe('render for every multiplexer', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   beforeAll(async () => {
     repo = await makeRepo({ zellij: true });

@@ -29,7 +29,7 @@ describe('nearestCommand', () => {
   );
 });
 
-describe('a misspelt command through the CLI', () => {
+describe('a misspelt command through the CLI', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   beforeAll(async () => {
     repo = await makeRepo();

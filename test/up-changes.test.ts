@@ -7,7 +7,7 @@ import { makeRepo, type TestRepo, waitFor, waitForStarts } from './support/repo.
 const line = (stderr: string, n: number) =>
   stderr.split('\n').find((l) => l.trimStart().startsWith(`#${n} `)) ?? '';
 
-describe('up reports its changes', () => {
+describe('up reports its changes', { timeout: 180_000 }, () => {
   let repo: TestRepo;
   beforeAll(async () => {
     repo = await makeRepo({ env: { FAKE_AGENT_STAY: '1' } });
