@@ -1,10 +1,10 @@
 import type { EvalCommand } from '../config/resolve.js';
 import { candidateCost } from '../cost/collect.js';
 import { type CandidateCost, UNKNOWN_COST } from '../cost/types.js';
+import { readPick } from '../task/picked.js';
 import { readVerdict, type Verdict, verdictFor } from '../task/verdict.js';
 import { type EvalJob, runEvals, skippedEval } from './evals.js';
 import { type CandidateFacts, findOverlap, gatherCandidates, touchedFiles } from './stats.js';
-import { readPick } from '../task/picked.js';
 import type { RecordedTask } from './task.js';
 import type { CandidateJson, CompareJson, EvalResult } from './types.js';
 

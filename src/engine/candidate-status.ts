@@ -7,8 +7,8 @@ import { git, type RunResult } from '../git/run.js';
 import type { MuxDriver } from '../mux/types.js';
 import type { PlanView } from '../plan/plan.js';
 import { type AgentStateName, readAgentState } from '../task/agent-state.js';
-import { readRunNumber, runMarker } from '../task/run-markers.js';
 import type { PickRecord } from '../task/picked.js';
+import { readRunNumber, runMarker } from '../task/run-markers.js';
 
 export interface CandidateStatus {
   index: number;
