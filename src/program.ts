@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseSize } from './config/size.js';
 import { VERSION } from './version.js';
 
 export const COMMANDS = [
@@ -37,6 +38,11 @@ const positiveNumber = (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0.');
   return n;
+};
+const byteSize = (value: string) => {
+  const bytes = parseSize(value);
+  if (bytes === undefined) throw new InvalidArgumentError('expected a size such as 256k, 64m or 1g.');
+  return bytes;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 export const candidateList = (value: string) => {
@@ -233,13 +239,26 @@ Examples:
   program
     .command('report')
     .argument('<task>')
-    .description('write one self-contained HTML report with every candidate diff side by side')
+    .description(
+      'write one self-contained HTML report: summary, file index, each file side by side across candidates',
+    )
     .option('-o, --out <file>', 'where to write the report')
     .option('--open', 'open it in the browser')
     .option('--no-eval', 'skip the eval commands')
+    .option('--max-file-bytes <size>', "cut each file's diff past this size (default 256k)", byteSize)
+    .option(
+      '--max-report-bytes <size>',
+      'leave further diffs out once the report holds this much (default 64m)',
+      byteSize,
+    )
+    .option('--max-files <count>', 'list at most this many files (default 20000)', positiveInt)
     .addHelpText(
       'after',
-      examples(['parallel report add-auth --open', 'parallel report add-auth --out /tmp/add-auth.html']),
+      examples([
+        'parallel report add-auth --open',
+        'parallel report add-auth --out /tmp/add-auth.html',
+        'parallel report add-auth --max-file-bytes 1m --max-files 50000',
+      ]),
     )
     .action(run(async () => (await import('./commands/report.js')).report));
 

@@ -266,7 +266,7 @@ describe('loadConfig merges defaults once', () => {
       base: 'HEAD',
     });
     expect(config.eval).toEqual([
-      { name: 'eval-1', command: 'npm test', timeoutMs: 600_000 },
+      { name: 'npm test', command: 'npm test', timeoutMs: 600_000 },
       { name: 'lint', command: 'npm run lint', timeoutMs: 5000 },
     ]);
     expect(config.agents.map((a) => [a.name, a.count])).toEqual([['claude', 3]]);

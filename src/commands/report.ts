@@ -6,15 +6,17 @@ import { loadRecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
 import { which } from '../mux/which.js';
 import { info, out } from '../output.js';
-import { collectDiffs, loadDiff2Html } from '../report/collect.js';
-import { renderReport } from '../report/html.js';
-import { writeFileAtomic } from '../task/state.js';
+import { DEFAULT_CAPS, type ReportCaps } from '../report/rows.js';
+import { writeReport } from '../report/write.js';
 import { progressLine } from './compare.js';
 
 export interface ReportOptions {
   out?: string;
   open?: boolean;
   eval?: boolean;
+  maxFileBytes?: number;
+  maxReportBytes?: number;
+  maxFiles?: number;
 }
 
 /** Writes one self-contained HTML page (default `<state dir>/report.html`) and prints its path. */
@@ -24,16 +26,26 @@ export async function report(task: string, options: ReportOptions = {}): Promise
   const progress = progressLine(runEvals && rt.config.eval.length > 0);
   const { json } = await collectComparison(rt, { evals: runEvals, onProgress: progress?.update });
   progress?.end();
-  const [diffs, d2h] = await Promise.all([collectDiffs(rt.repo.root, json), loadDiff2Html()]);
-  const html = renderReport({ json, diffs, ...d2h, generatedAt: new Date().toISOString() });
+  const caps: ReportCaps = {
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_CAPS.maxFileBytes,
+    maxReportBytes: options.maxReportBytes ?? DEFAULT_CAPS.maxReportBytes,
+    maxFiles: options.maxFiles ?? DEFAULT_CAPS.maxFiles,
+  };
   const file = options.out ? resolve(options.out) : join(rt.plan.paths.dir, 'report.html');
   try {
-    await writeFileAtomic(file, html);
+    await writeReport(file, {
+      repoRoot: rt.repo.root,
+      json,
+      promptFile: rt.plan.paths.promptFile,
+      caps,
+      generatedAt: new Date().toISOString(),
+    });
   } catch (error) {
-    throw new UserError(
-      `Cannot write the report to ${file}: ${(error as NodeJS.ErrnoException).code ?? error}. Pass a writable path with --out.`,
-      { cause: error },
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new UserError(`Cannot write the report to ${file}: ${code}. Pass a writable path with --out.`, {
+      cause: error,
+    });
   }
   out(file);
   if (options.open) openInBrowser(file);
@@ -42,12 +54,19 @@ export async function report(task: string, options: ReportOptions = {}): Promise
 }
 
 function openInBrowser(file: string): void {
+  const url = pathToFileURL(file).href;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    info(
+      `Not opening a browser: there is no display here (DISPLAY and WAYLAND_DISPLAY are unset). Open ${url} in a browser on a machine with one.`,
+    );
+    return;
+  }
   const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
   if (!which(opener)) {
-    info(`No \`${opener}\` here to open a browser; open ${pathToFileURL(file).href} in one.`);
+    info(`Not opening a browser: no \`${opener}\` on PATH. Open ${url} in a browser.`);
     return;
   }
   const child = spawn(opener, [file], { detached: true, stdio: 'ignore' });
-  child.on('error', () => info(`\`${opener}\` failed; open ${pathToFileURL(file).href} in a browser.`));
+  child.on('error', () => info(`\`${opener}\` failed; open ${url} in a browser.`));
   child.unref();
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -22,7 +23,17 @@ export interface RunEvalsOptions {
 }
 
 export const evalLogFile = (logDir: string, job: Pick<EvalJob, 'candidate' | 'eval'>) =>
-  join(logDir, `eval-${job.candidate}-${job.eval.name}.log`);
+  join(logDir, `eval-${job.candidate}-${fileSafe(job.eval.name)}.log`);
+
+/** A name made from a command ("npm test") gets a file-safe form, kept distinct by a hash. */
+function fileSafe(name: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) return name;
+  const slug = name
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return `${slug || 'eval'}-${createHash('sha1').update(name).digest('hex').slice(0, 6)}`;
+}
 
 /** Runs every job, at most `concurrency` (default: CPU count) at a time; results in job order. */
 export async function runEvals(jobs: EvalJob[], options: RunEvalsOptions): Promise<EvalResult[]> {

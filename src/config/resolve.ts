@@ -66,17 +66,29 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     setup: user.setup ?? [],
     copy: user.copy ?? [],
     env: user.env ?? {},
-    eval: (user.eval ?? []).map((entry, i) =>
-      typeof entry === 'string'
-        ? { name: `eval-${i + 1}`, command: entry, timeoutMs: DEFAULTS.evalTimeoutMs }
-        : { name: entry.name, command: entry.command, timeoutMs: entry.timeout ?? DEFAULTS.evalTimeoutMs },
-    ),
+    eval: resolveEvals(user.eval ?? []),
     stagger: user.stagger ?? 0,
     judge: typeof user.judge === 'object' ? resolveAgent(user.judge) : user.judge,
     notify: user.notify ?? true,
     startupWaitMs: user.startupWait ?? DEFAULTS.startupWaitMs,
     pool: { size: user.pool?.size ?? 0 },
   };
+}
+
+/** An eval without a name is named by its command ("npm test"), made unique when repeated. */
+function resolveEvals(entries: NonNullable<UserConfig['eval']>): EvalCommand[] {
+  const taken = new Set(entries.flatMap((e) => (typeof e === 'string' ? [] : [e.name])));
+  return entries.map((entry) => {
+    if (typeof entry !== 'string') {
+      return { name: entry.name, command: entry.command, timeoutMs: entry.timeout ?? DEFAULTS.evalTimeoutMs };
+    }
+    const short = entry.replace(/\s+/g, ' ').trim();
+    const base = short.length > 48 ? `${short.slice(0, 47)}…` : short;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base} #${n}`;
+    taken.add(name);
+    return { name, command: entry, timeoutMs: DEFAULTS.evalTimeoutMs };
+  });
 }
 
 export function resolveAgent(agent: AgentConfig): ResolvedAgent {
