@@ -8,6 +8,7 @@ import { codexUsage } from '../src/cost/codex.js';
 import { candidateCost } from '../src/cost/collect.js';
 import { formatCost, formatTokens, formatWall } from '../src/cost/format.js';
 import { UNKNOWN_COST } from '../src/cost/types.js';
+import { writeAgentState } from '../src/task/agent-state.js';
 import { createFixture, type Fixture, upTask } from './support/task-fixture.js';
 
 const jsonl = (lines: unknown[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
@@ -145,6 +146,22 @@ describe('agent usage readers', () => {
     const running = await candidateCost({ index: 2, worktree: join(tmp, 'none'), runDir });
     expect(running.until).toBe('running');
     expect(formatWall(running)).toMatch(/^\d+s\+$/);
+    // An agent whose hooks said its turn is done: wall time stops at the moment it went idle.
+    const stateDir = tmp;
+    await writeFile(join(runDir, '4.started'), new Date(Date.now() - 90_000).toISOString());
+    writeAgentState(stateDir, {
+      version: 1,
+      index: 4,
+      state: 'idle',
+      since: new Date(Date.now() - 30_000).toISOString(),
+      updatedAt: new Date().toISOString(),
+      source: 'claude',
+    });
+    const idle = await candidateCost({ index: 4, worktree: join(tmp, 'none'), runDir, stateDir });
+    expect(idle.until).toBe('idle');
+    expect(idle.wallMs).toBeGreaterThanOrEqual(59_000);
+    expect(idle.wallMs).toBeLessThan(85_000);
+    expect(formatWall(idle)).toMatch(/^1m 0\ds$/);
     const unknown = await candidateCost({ index: 3, worktree: join(tmp, 'none'), runDir });
     expect(unknown).toEqual(UNKNOWN_COST);
     expect([formatWall(unknown), formatTokens(unknown), formatCost(unknown)]).toEqual([

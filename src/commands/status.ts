@@ -33,7 +33,12 @@ export async function status(task: string | undefined, options: { json?: boolean
         taskStatus(view, await loadDriver(view.mux), work),
         Promise.all(
           view.candidates.map((c) =>
-            candidateCost({ ...c, runDir: view.paths.runDir, since: state.createdAt }),
+            candidateCost({
+              ...c,
+              runDir: view.paths.runDir,
+              stateDir: view.paths.dir,
+              since: state.createdAt,
+            }),
           ),
         ),
         readPick(view.paths),

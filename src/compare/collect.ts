@@ -45,6 +45,7 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
         index: f.index,
         worktree: f.worktree,
         runDir: plan.paths.runDir,
+        stateDir: plan.paths.dir,
         since: state.createdAt,
       }),
     ),

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { readAgentState } from '../task/agent-state.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
 import { type AgentUsage, claudeUsage } from './claude.js';
 import { codexUsage } from './codex.js';
@@ -10,6 +11,8 @@ export interface CostInput {
   worktree: string;
   /** The task's run markers (see render/launcher.ts). */
   runDir: string;
+  /** The task's state dir, where the agent's hooks record its state (an idle agent's turn is over). */
+  stateDir?: string;
   /** When the task was created: transcripts older than this belong to something else. */
   since?: string;
 }
@@ -28,14 +31,24 @@ export async function candidateCost(input: CostInput, now = new Date()): Promise
     exitTime(input.runDir, input.index),
   ]);
   const usage = merge(claude, codex);
-  const end = exitedAt ?? usage?.lastAt ?? now;
+  const idleAt = exitedAt ? undefined : idleSince(input);
+  const end = exitedAt ?? idleAt ?? usage?.lastAt ?? now;
   return {
     wallMs: started ? Math.max(0, end.getTime() - started.getTime()) : null,
-    until: started ? (exitedAt ? 'exited' : 'running') : null,
+    until: started ? (exitedAt ? 'exited' : idleAt ? 'idle' : 'running') : null,
     tokens: usage?.tokens ?? null,
     costUsd: usage?.costUsd ?? null,
     sources: usage?.sources ?? [],
   };
+}
+
+/** When the agent went idle (its turn done), as its hooks recorded; undefined while it works. */
+function idleSince(input: CostInput): Date | undefined {
+  if (!input.stateDir) return undefined;
+  const record = readAgentState(input.stateDir, input.index);
+  if (record?.state !== 'idle') return undefined;
+  const since = new Date(record.since);
+  return Number.isNaN(since.getTime()) ? undefined : since;
 }
 
 /** The time the launcher wrote in `<n>.started` (first start of the agent). */
