@@ -121,7 +121,9 @@ describe('parallel pick', () => {
 
   it('refuses a task based on a detached commit, and a missing identity', async () => {
     const sha = await tip(fx, 'main');
-    await upTask(fx, 'detached', 1, {}, ['--base', sha]);
+    // Its agent edits nothing: main already holds candidate-1.txt from the first pick, so the
+    // fake agent's commit would be empty and it would fail at start.
+    await upTask(fx, 'detached', 1, { FAKE_AGENT_EDIT: 'none' }, ['--base', sha]);
     const detached = await fx.cli(['pick', 'detached', '1']);
     expect(detached.exitCode).not.toBe(0);
     expect(detached.stderr).toContain('which is not a branch');

@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TASK_NAME_LENGTH, taskNameProblem } from '../src/plan/task-name.js';
-import { initEmptyRepo, isolatedEnv, runCli } from './support/repo.js';
+import { FIXTURE_BIN, initEmptyRepo, isolatedEnv, runCli } from './support/repo.js';
 
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'gp-task-name-')));
 const repo = join(scratch, 'repo');
@@ -117,7 +117,11 @@ describe('refused task names', () => {
 
 describe('accepted task names', () => {
   it.concurrent.each(ACCEPTED)('render %j prints a layout and writes nothing', async (name) => {
-    const result = await cli('render', name, '--agents', '2');
+    // render prints what the chosen multiplexer runs: the Zellij layout needs (the double of) zellij on PATH.
+    const result = await runCli(['render', name, '--agents', '2', '--mux', 'zellij'], {
+      cwd: repo,
+      env: { ...env, PATH: `${FIXTURE_BIN}${delimiter}${env.PATH}` },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`layout for task ${JSON.stringify(name)}`);
     expect(result.stdout).toContain(`-worktrees/${name}-2"`);
