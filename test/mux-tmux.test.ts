@@ -144,10 +144,14 @@ describe('TmuxDriver', () => {
       `trap '' HUP; mkdir -p '${run}'; echo $$ > '${run}/1.pid'; echo 7 > '${run}/1.exit'; exec >&- 2>&- <&-; sleep 1\n`,
     );
     await driver.createSession(plan, plan.candidates);
-    const state = await waitFor(async () => {
-      const s = await driver.inspect(plan);
-      return s?.panes[0]?.alive === false && s;
-    });
+    // A loaded machine can take seconds to start the pane: wait on the condition, with room.
+    const state = await waitFor(
+      async () => {
+        const s = await driver.inspect(plan);
+        return s?.panes[0]?.alive === false && s;
+      },
+      { timeout: 30_000 },
+    );
     expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 7 })]);
   });
 
@@ -202,10 +206,14 @@ describe('TmuxDriver', () => {
     await recordsOf(1);
     const launcher = Number(tmux('list-panes', '-t', `=${plan.session}:`, '-F', '#{pane_pid}'));
     process.kill(-launcher, 'SIGTERM');
-    const state = await waitFor(async () => {
-      const s = await driver.inspect(plan);
-      return s?.panes[0]?.alive === false && s;
-    });
+    // A loaded machine can take seconds to start the pane: wait on the condition, with room.
+    const state = await waitFor(
+      async () => {
+        const s = await driver.inspect(plan);
+        return s?.panes[0]?.alive === false && s;
+      },
+      { timeout: 30_000 },
+    );
     expect(state.panes[0]!.exitCode).toBe(143);
   });
 
