@@ -141,7 +141,7 @@ describe('TmuxDriver', () => {
     // Closes the pty (tmux shows the pane dead) before exiting: tmux 3.3 then never records a status.
     writeFileSync(
       plan.candidates[0]!.launcher,
-      `trap '' HUP; mkdir -p '${run}'; echo $$ > '${run}/1.pid'; echo 7 > '${run}/1.exit'; exec >&- 2>&- <&-; sleep 1\n`,
+      `trap '' HUP; mkdir -p '${run}'; echo $$ > '${run}/1.pid'; echo 7 > '${run}/1.exit'; exec >&- 2>&- <&-; sleep 30\n`,
     );
     await driver.createSession(plan, plan.candidates);
     // A loaded machine can take seconds to start the pane: wait on the condition, with room.
@@ -152,7 +152,14 @@ describe('TmuxDriver', () => {
       },
       { timeout: 30_000 },
     );
-    expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 7 })]);
+    // The launcher outlives its pty (sleep 30), so tmux cannot have reaped it and recorded a
+    // status of its own before the check, however slow the machine is; then it is stopped.
+    const pid = Number(readFileSync(join(run, '1.pid'), 'utf8'));
+    try {
+      expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 7 })]);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('labels every pane in the tmux command that creates it', async () => {
