@@ -1,6 +1,7 @@
-import { findCandidate, loadRecordedTask, type RecordedCandidate, worktreeExists } from '../compare/task.js';
+import { findCandidate, loadRecordedTask, type RecordedCandidate } from '../compare/task.js';
 import { UserError } from '../errors.js';
-import { diffText, resolveCommit, worktreeStatus } from '../git/diff.js';
+import { diffText, resolveCommit } from '../git/diff.js';
+import { isWorktree, worktreeStatus } from '../git/status.js';
 import { info, out, pc } from '../output.js';
 
 export interface DiffOptions {
@@ -47,7 +48,7 @@ async function branchTip(root: string, c: RecordedCandidate): Promise<string> {
 async function dirtyNotes(candidates: RecordedCandidate[]): Promise<string[]> {
   const notes: string[] = [];
   for (const c of candidates) {
-    if (!worktreeExists(c.worktree)) continue;
+    if (!isWorktree(c.worktree)) continue;
     const status = await worktreeStatus(c.worktree);
     const count = status.uncommitted.length + status.untracked.length;
     if (count) {

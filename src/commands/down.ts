@@ -1,20 +1,13 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  findCandidate,
-  labelOf,
-  loadRecordedTask,
-  type RecordedTask,
-  worktreeExists,
-} from '../compare/task.js';
+import { findCandidate, labelOf, loadRecordedTask, type RecordedTask } from '../compare/task.js';
 import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
-import { resolveCommit, worktreeStatus } from '../git/diff.js';
-import { commitsNotIn } from '../git/patch-identity.js';
-import { git } from '../git/run.js';
-import { listWorktrees } from '../git/worktrees.js';
+import { resolveCommit } from '../git/diff.js';
+import { readCandidateFacts } from '../git/facts.js';
+import { deleteBranchAt, listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
 import { info, pc } from '../output.js';
@@ -87,7 +80,7 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       if (failure) failures.push(`#${decision.facts.index} ${failure}`);
       else removed.push(decision);
     }
-    await git(rt.repo.root, ['worktree', 'prune']);
+    await pruneQuietly(rt.repo.root);
     const gone = new Set(removed.map((d) => d.facts.index));
     const remaining = rt.candidates.filter((c) => !gone.has(c.index));
     if (remaining.length) await writeState(rt.plan.paths.stateFile, { ...rt.state, candidates: remaining });
@@ -107,42 +100,41 @@ async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
   const root = rt.repo.root;
   const { base } = rt.state;
   const target = (base.branch && (await resolveCommit(root, `refs/heads/${base.branch}`))) || base.commit;
-  const worktrees = await listWorktrees(root);
-  return Promise.all(
-    rt.candidates.map(async (c): Promise<CleanFacts> => {
-      const exists = worktreeExists(c.worktree);
-      const entry = worktrees.find((w) => samePath(w.path, c.worktree));
-      const status = exists ? await worktreeStatus(c.worktree) : { uncommitted: [], untracked: [] };
-      const head = (await resolveCommit(root, `refs/heads/${c.branch}`)) ?? null;
-      return {
-        index: c.index,
-        label: labelOf(rt.state.task, c),
-        branch: c.branch,
-        worktree: c.worktree,
-        worktreeExists: exists,
-        head,
-        worktreeBranch: entry?.branch,
-        worktreeHead: entry?.head,
-        uncommitted: status.uncommitted,
-        untracked: status.untracked,
-        unmergedCommits: head ? await commitsNotIn(root, target, head) : 0,
-      };
-    }),
-  );
+  const [worktrees, { facts }] = await Promise.all([
+    listWorktrees(root),
+    readCandidateFacts(root, target, rt.candidates),
+  ]);
+  return rt.candidates.map((c, i): CleanFacts => {
+    const git = facts[i]!;
+    const entry = worktrees.find((w) => samePath(w.path, c.worktree));
+    return {
+      index: c.index,
+      label: labelOf(rt.state.task, c),
+      branch: c.branch,
+      worktree: c.worktree,
+      worktreeExists: git.worktreeExists,
+      head: git.head,
+      worktreeBranch: entry?.branch,
+      worktreeHead: entry?.head,
+      uncommitted: git.uncommitted,
+      untracked: git.untracked,
+      unmergedCommits: git.commitsAhead,
+    };
+  });
 }
 
 /** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */
 async function removeCandidate(root: string, f: CleanFacts, force: boolean): Promise<string | undefined> {
   if (f.worktreeExists) {
-    const result = await git(root, ['worktree', 'remove', ...(force ? ['--force'] : []), f.worktree]);
-    if (result.exitCode !== 0) return `worktree ${f.worktree}: ${result.stderr.trim()}`;
+    const failed = await removeWorktree(root, f.worktree, force);
+    if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
     // The shared `../<repo>-worktrees/` folder goes with its last worktree.
     await rmdir(dirname(f.worktree)).catch(() => undefined);
   }
   if (f.head) {
-    await git(root, ['worktree', 'prune']);
-    const result = await git(root, ['update-ref', '-d', `refs/heads/${f.branch}`, f.head]);
-    if (result.exitCode !== 0) return `branch ${f.branch}: ${result.stderr.trim()}`;
+    await pruneQuietly(root);
+    const failed = await deleteBranchAt(root, f.branch, f.head);
+    if (failed !== undefined) return `branch ${f.branch}: ${failed}`;
   }
   return undefined;
 }

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCandidate, labelOf, loadRecordedTask, worktreeExists } from '../compare/task.js';
+import { findCandidate, labelOf, loadRecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
-import { countCommits, isAncestor, resolveCommit, worktreeStatus } from '../git/diff.js';
+import { countCommits, isAncestor, resolveCommit } from '../git/diff.js';
 import {
+  commitSubjects,
   head,
   identityProblem,
   integrate,
@@ -12,8 +13,8 @@ import {
   type PickMode,
   trackedChanges,
 } from '../git/merge.js';
-import { git, gitOk } from '../git/run.js';
-import { listWorktrees } from '../git/worktrees.js';
+import { isWorktree, worktreeStatus } from '../git/status.js';
+import { addWorktreeOn, listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
 import { info, pc, warn } from '../output.js';
 import { recordPick } from '../task/picked.js';
 
@@ -50,7 +51,7 @@ export async function pick(task: string, n: number, options: PickOptions = {}): 
       `The base branch ${target} of task "${task}" does not exist any more. Recreate it (\`git branch ${target} ${base.commit.slice(0, 12)}\`) or merge ${c.branch} by hand.`,
     );
   }
-  const pending = worktreeExists(c.worktree) ? await worktreeStatus(c.worktree) : undefined;
+  const pending = isWorktree(c.worktree) ? await worktreeStatus(c.worktree) : undefined;
   const pendingCount = pending ? pending.uncommitted.length + pending.untracked.length : 0;
   if (tip === base.commit || (await isAncestor(root, tip, targetTip))) {
     throw new UserError(
@@ -74,7 +75,7 @@ export async function pick(task: string, n: number, options: PickOptions = {}): 
   const label = labelOf(task, c);
   const message =
     mode === 'squash'
-      ? `${task}: candidate ${n} (${c.agent}), squashed from ${c.branch}\n\n${await gitOk(root, ['log', '--format=* %s', `${base.commit}..${tip}`])}`
+      ? `${task}: candidate ${n} (${c.agent}), squashed from ${c.branch}\n\n${await commitSubjects(root, base.commit, tip)}`
       : `Merge ${label} (${c.agent}) of parallel task ${task}`;
   const where = checkedOut?.path ?? (await temporaryWorktree(root, target));
   try {
@@ -201,12 +202,12 @@ const verb = (mode: PickMode) =>
 /** The target branch is not checked out anywhere: do the work in a throw-away worktree. */
 async function temporaryWorktree(root: string, branch: string): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), 'parallel-pick-')), 'wt');
-  await gitOk(root, ['worktree', 'add', '--quiet', dir, branch]);
+  await addWorktreeOn(root, dir, branch);
   return dir;
 }
 
 async function removeTemporary(root: string, dir: string): Promise<void> {
-  await git(root, ['worktree', 'remove', '--force', dir]);
+  await removeWorktree(root, dir, true);
   await rm(join(dir, '..'), { recursive: true, force: true });
-  await git(root, ['worktree', 'prune']);
+  await pruneQuietly(root);
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { collectComparison, evalProblems } from '../compare/collect.js';
@@ -8,6 +7,7 @@ import { which } from '../mux/which.js';
 import { info, out } from '../output.js';
 import { DEFAULT_CAPS, type ReportCaps } from '../report/rows.js';
 import { writeReport } from '../report/write.js';
+import { spawnGroup } from '../proc/spawn.js';
 import { progressLine } from './compare.js';
 
 export interface ReportOptions {
@@ -66,7 +66,7 @@ function openInBrowser(file: string): void {
     info(`Not opening a browser: no \`${opener}\` on PATH. Open ${url} in a browser.`);
     return;
   }
-  const child = spawn(opener, [file], { detached: true, stdio: 'ignore' });
+  const child = spawnGroup(opener, [file], { stdio: 'ignore' });
   child.on('error', () => info(`\`${opener}\` failed; open ${url} in a browser.`));
   child.unref();
 }

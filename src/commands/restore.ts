@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { type ArchiveManifest, latestArchive, verifyArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
 import { findRepo } from '../git/repo.js';
-import { git, gitOk } from '../git/run.js';
+import { restoreRefs, restoreWorktree } from '../git/unarchive.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { info, pc, warn } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
@@ -105,63 +105,6 @@ async function preflight(root: string, manifest: ArchiveManifest, state: TaskSta
     }
   }
   return problems;
-}
-
-async function restoreRefs(root: string, dir: string, manifest: ArchiveManifest): Promise<void> {
-  const heads = manifest.bundle
-    ? new Set(
-        (await gitOk(root, ['bundle', 'list-heads', join(dir, manifest.bundle)]))
-          .split('\n')
-          .map((l) => l.split(' ')[1])
-          .filter(Boolean),
-      )
-    : new Set<string>();
-  const refspecs: string[] = [];
-  for (const c of manifest.candidates) {
-    const branchRef = `refs/heads/${c.branch}`;
-    if (c.commit && heads.has(branchRef)) refspecs.push(`${branchRef}:${branchRef}`);
-    if (c.detachedHead && heads.has(c.detachedHead.ref)) {
-      refspecs.push(`${c.detachedHead.ref}:${c.detachedHead.ref}`);
-    }
-  }
-  if (refspecs.length) {
-    await gitOk(root, [
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      '--no-write-fetch-head',
-      join(dir, manifest.bundle!),
-      ...refspecs,
-    ]);
-  }
-  // Refs whose commits the base still holds were left out of the bundle: create them directly.
-  for (const c of manifest.candidates) {
-    if (c.commit && !heads.has(`refs/heads/${c.branch}`)) {
-      await gitOk(root, ['update-ref', `refs/heads/${c.branch}`, c.commit, '']);
-    }
-  }
-}
-
-async function restoreWorktree(root: string, dir: string, c: ArchiveManifest['candidates'][number]) {
-  if (c.detachedHead) {
-    await gitOk(root, ['worktree', 'add', '--quiet', '--detach', c.worktree, c.detachedHead.commit]);
-    await git(root, ['update-ref', '-d', c.detachedHead.ref]);
-  } else if (c.commit) {
-    await gitOk(root, ['worktree', 'add', '--quiet', c.worktree, c.branch]);
-  } else {
-    return;
-  }
-  if (c.staged) await gitOk(c.worktree, ['apply', '--index', '--whitespace=nowarn', join(dir, c.staged)]);
-  if (c.unstaged) await gitOk(c.worktree, ['apply', '--whitespace=nowarn', join(dir, c.unstaged)]);
-  for (const path of c.untracked) {
-    await cp(join(dir, String(c.index), 'untracked', path), join(c.worktree, path), {
-      recursive: true,
-      verbatimSymlinks: true,
-      preserveTimestamps: true,
-      errorOnExist: true,
-      force: false,
-    });
-  }
 }
 
 /** Puts the candidates back into state.json (restoring the archived state files if the task had none). */

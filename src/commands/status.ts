@@ -1,6 +1,11 @@
 import { formatCost, formatTokens, formatWall } from '../cost/format.js';
 import type { CandidateCost } from '../cost/types.js';
-import { type CandidateStatus, GitWork, type TaskStatus, taskStatus } from '../engine/candidate-status.js';
+import {
+  type CandidateStatus,
+  statusReader,
+  type TaskStatus,
+  taskStatus,
+} from '../engine/candidate-status.js';
 import { findRepo } from '../git/repo.js';
 import { loadDriver } from '../mux/index.js';
 import { out, pc, printJson } from '../output.js';
@@ -27,7 +32,7 @@ export async function status(task: string | undefined, options: { json?: boolean
   const results: TaskStatusWithCost[] = await Promise.all(
     (states as TaskState[]).map(async (state) => {
       const view = viewFromState(repo, state);
-      const work = new GitWork(repo.root, state.base.commit, view.candidates, view.paths.runDir);
+      const work = statusReader(repo.root, state.base.commit, view.candidates, view.paths.runDir);
       const { candidateCost } = await costs;
       const [status, cost, picked] = await Promise.all([
         taskStatus(view, await loadDriver(view.mux), work),

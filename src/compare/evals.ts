@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { EvalCommand } from '../config/resolve.js';
+import { signalGroup } from '../proc/group.js';
+import { spawnGroup } from '../proc/spawn.js';
 import type { EvalResult } from './types.js';
 
 export interface EvalJob {
@@ -62,20 +63,15 @@ export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Pro
   const fd = openSync(logFile, 'w');
   writeSync(fd, `$ ${command}\n# in ${job.worktree}\n`);
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], {
+    const child = spawnGroup('sh', ['-c', command], {
       cwd: job.worktree,
       env: { ...process.env, ...job.env },
       stdio: ['ignore', fd, fd],
-      detached: true,
     });
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
+      if (child.pid) signalGroup(child.pid, signal);
     };
     const timer = setTimeout(() => {
       timedOut = true;

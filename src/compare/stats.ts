@@ -1,5 +1,6 @@
-import { countCommits, type FileStat, numstat, resolveCommit, worktreeStatus } from '../git/diff.js';
-import { labelOf, type RecordedCandidate, worktreeExists } from './task.js';
+import type { FileStat } from '../git/diff.js';
+import { readCandidateFacts } from '../git/facts.js';
+import { labelOf, type RecordedCandidate } from './task.js';
 
 /** What git says about one candidate right now. */
 export interface CandidateFacts {
@@ -16,42 +17,29 @@ export interface CandidateFacts {
   untracked: string[];
 }
 
-export async function gatherCandidate(
-  repoRoot: string,
-  task: string,
-  baseCommit: string,
-  c: RecordedCandidate,
-): Promise<CandidateFacts> {
-  const exists = worktreeExists(c.worktree);
-  const [head, status] = await Promise.all([
-    resolveCommit(repoRoot, `refs/heads/${c.branch}`),
-    exists ? worktreeStatus(c.worktree) : { uncommitted: [], untracked: [] },
-  ]);
-  const [commitsAhead, files] = head
-    ? await Promise.all([countCommits(repoRoot, baseCommit, head), numstat(repoRoot, baseCommit, head)])
-    : [0, []];
-  return {
-    index: c.index,
-    label: labelOf(task, c),
-    agent: c.agent,
-    branch: c.branch,
-    worktree: c.worktree,
-    worktreeExists: exists,
-    head: head ?? null,
-    commitsAhead,
-    files,
-    uncommitted: status.uncommitted,
-    untracked: status.untracked,
-  };
-}
-
-export function gatherCandidates(
+/** Every candidate's facts from the one reader of git facts (src/git/facts.ts). */
+export async function gatherCandidates(
   repoRoot: string,
   task: string,
   baseCommit: string,
   candidates: RecordedCandidate[],
 ): Promise<CandidateFacts[]> {
-  return Promise.all(candidates.map((c) => gatherCandidate(repoRoot, task, baseCommit, c)));
+  const { reader, facts } = await readCandidateFacts(repoRoot, baseCommit, candidates);
+  return Promise.all(
+    candidates.map(async (c, i) => ({
+      index: c.index,
+      label: labelOf(task, c),
+      agent: c.agent,
+      branch: c.branch,
+      worktree: c.worktree,
+      worktreeExists: facts[i]!.worktreeExists,
+      head: facts[i]!.head,
+      commitsAhead: facts[i]!.commitsAhead,
+      files: await reader.committedFiles(c),
+      uncommitted: facts[i]!.uncommitted,
+      untracked: facts[i]!.untracked,
+    })),
+  );
 }
 
 /** Every path a candidate touched: committed, uncommitted or untracked. */

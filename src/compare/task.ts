@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
 import { statePaths } from '../plan/paths.js';
@@ -57,5 +55,3 @@ export function selectCandidates(rt: RecordedTask, wanted: number[] | undefined,
 
 const listIndexes = (candidates: RecordedCandidate[]) =>
   candidates.length ? candidates.map((c) => c.index).join(', ') : 'none';
-
-export const worktreeExists = (worktree: string) => existsSync(join(worktree, '.git'));

@@ -1,14 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { gitOk } from '../git/run.js';
+import { discardWorktree } from '../git/worktree-admin.js';
 import { addWorktree, attachBranch, createBranch, pruneWorktrees } from '../git/worktrees.js';
 import type { MuxDriver } from '../mux/types.js';
 import { pc, warn } from '../output.js';
 import type { Plan } from '../plan/plan.js';
 import { takeFromPool } from '../pool/pool.js';
+import { killSelfNow } from '../proc/group.js';
 import { agentStateFile } from '../task/agent-state.js';
 import { writeFileAtomic } from '../task/state.js';
 import { preparedMarker } from './observe.js';
@@ -32,7 +33,7 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
   const step = async (action: Action, work: () => Promise<unknown>) => {
     await work();
     progress.tick(action);
-    if (options.crashAfter !== undefined && progress.done >= options.crashAfter) crash();
+    if (options.crashAfter !== undefined && progress.done >= options.crashAfter) killSelfNow();
   };
   const limit = pLimit(Math.max(2, availableParallelism()));
   const of = <K extends Action['kind']>(kind: K) =>
@@ -40,7 +41,7 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
 
   for (const action of of('prune-worktrees')) await step(action, () => pruneWorktrees(plan.repo.root));
   for (const action of of('discard-worktree'))
-    await step(action, () => discardWorktree(plan, action.path, action.adminDir));
+    await step(action, () => discardWorktree(plan.repo.root, action.path, action.adminDir));
 
   const git = [...of('create-worktree'), ...of('restore-worktree'), ...of('restore-branch')];
   const marker = (index: number, kind: string) => join(plan.paths.runDir, `${index}.${kind}`);
@@ -116,39 +117,6 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
     await step(action, () => options.driver.restartPane(plan, pane, candidate));
   }
   progress.finish();
-}
-
-/**
- * Removes a worktree whose `git worktree add` was killed half-way (git's own `initializing`
- * lock is still there): it holds only part of a checkout, and its agent never started. A
- * registration killed before git wrote all of its files (`adminDir`) is removed by hand, since
- * git cannot read it; its directory only when git made it (it has nothing but git's `.git` file).
- */
-async function discardWorktree(plan: Plan, path: string, adminDir?: string): Promise<void> {
-  if (adminDir) {
-    const known = existsSync(join(adminDir, 'gitdir'));
-    await rm(adminDir, { recursive: true, force: true });
-    const entries = await readdir(path).catch(() => undefined);
-    if (entries && (known || entries.every((e) => e === '.git')))
-      await rm(path, { recursive: true, force: true });
-  } else {
-    await gitOk(plan.repo.root, ['worktree', 'unlock', path]).catch(() => undefined);
-    await rm(path, { recursive: true, force: true });
-  }
-  await pruneWorktrees(plan.repo.root);
-}
-
-/** SIGKILL for the crash tests: the whole process group when this process leads it. */
-function crash(): never {
-  let group = false;
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    group = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2] === String(process.pid);
-  } catch {
-    // no /proc: kill this process only
-  }
-  process.kill(group ? -process.pid : process.pid, 'SIGKILL');
-  throw new Error('unreachable');
 }
 
 /** One status line on a TTY; silent otherwise. */

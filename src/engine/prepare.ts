@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { cp, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gitOk } from '../git/run.js';
+import { untrackedMatching } from '../git/files.js';
 import type { Candidate, Plan } from '../plan/plan.js';
 import { preparedMarker } from './observe.js';
+import { runInto } from '../proc/run.js';
 
 /**
  * Files the user keeps out of git but every worktree needs (.env, local config): the config's
@@ -14,11 +14,10 @@ export async function filesToCopy(plan: Plan): Promise<string[]> {
   const include = join(plan.repo.root, '.worktreeinclude');
   const hasInclude = existsSync(include);
   if (!hasInclude && plan.copy.length === 0) return [];
-  const args = ['ls-files', '-z', '--others', '--ignored', '--directory', '--no-empty-directory'];
-  if (hasInclude) args.push(`--exclude-from=${include}`);
-  for (const pattern of plan.copy) args.push(`--exclude=${pattern}`);
-  const out = await gitOk(plan.repo.root, args);
-  return out.split('\0').filter(Boolean);
+  return untrackedMatching(plan.repo.root, {
+    excludeFrom: hasInclude ? include : undefined,
+    patterns: plan.copy,
+  });
 }
 
 /**
@@ -80,16 +79,10 @@ export async function runSetup(plan: Plan, candidate: Candidate): Promise<SetupR
   try {
     for (const command of plan.setup) {
       stream.write(`$ ${command}\n`);
-      const exitCode = await new Promise<number>((resolve) => {
-        const child = spawn('bash', ['-c', command], {
-          cwd: candidate.worktree,
-          env: { ...process.env, ...candidate.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child.stdout.pipe(stream, { end: false });
-        child.stderr.pipe(stream, { end: false });
-        child.on('error', () => resolve(127));
-        child.on('close', (code) => resolve(code ?? 1));
+      const exitCode = await runInto('bash', ['-c', command], {
+        cwd: candidate.worktree,
+        env: { ...process.env, ...candidate.env },
+        output: stream,
       });
       if (exitCode !== 0) return { index: candidate.index, ok: false, failed: { command, exitCode }, log };
     }

@@ -30,37 +30,6 @@ export function parseNumstat(stdout: string): FileStat[] {
     });
 }
 
-export interface WorktreeStatus {
-  /** Tracked paths with staged or unstaged changes (including unmerged). */
-  uncommitted: string[];
-  /** Untracked paths that are not ignored. */
-  untracked: string[];
-}
-
-export async function worktreeStatus(worktree: string): Promise<WorktreeStatus> {
-  const stdout = await gitOk(worktree, [
-    'status',
-    '--porcelain=v1',
-    '-z',
-    '--no-renames',
-    '--untracked-files=all',
-  ]);
-  return parseStatus(stdout);
-}
-
-export function parseStatus(stdout: string): WorktreeStatus {
-  const uncommitted: string[] = [];
-  const untracked: string[] = [];
-  for (const entry of stdout.split('\0')) {
-    if (entry.length < 4) continue;
-    const code = entry.slice(0, 2);
-    const path = entry.slice(3);
-    if (code === '??') untracked.push(path);
-    else if (code !== '!!') uncommitted.push(path);
-  }
-  return { uncommitted, untracked };
-}
-
 /** Commit id of a ref, or undefined when it does not exist. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
   const result = await git(cwd, ['rev-parse', '--verify', '-q', '--end-of-options', `${ref}^{commit}`]);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, gitOk } from './run.js';
+import { worktreeStatus } from './status.js';
 
 export type PickMode = 'merge' | 'squash' | 'cherry-pick';
 
@@ -74,9 +75,12 @@ async function conflictedFiles(cwd: string): Promise<string[]> {
 
 /** Tracked files with changes (untracked files do not block a merge unless git says so). */
 export async function trackedChanges(cwd: string): Promise<string[]> {
-  const out = await gitOk(cwd, ['status', '--porcelain', '-z', '--untracked-files=no']);
-  return out.split('\0').filter((e) => e.length > 3);
+  return (await worktreeStatus(cwd, { untracked: 'no', noRenames: false })).uncommitted;
 }
+
+/** `* <subject>` of each commit in from..to, newest first: the body of a squash commit. */
+export const commitSubjects = (cwd: string, from: string, to: string) =>
+  gitOk(cwd, ['log', '--format=* %s', `${from}..${to}`]);
 
 /** A merge, cherry-pick, revert or rebase already under way in that worktree, if any. */
 export async function operationInProgress(cwd: string): Promise<string | undefined> {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, git, gitEnv, gitOk } from './run.js';
+import { worktreeStatus } from './status.js';
 
 export interface WorktreeEntry {
   path: string;
@@ -166,13 +167,40 @@ export const createBranch = (root: string, branch: string, commit: string) =>
 export const attachBranch = (worktree: string, branch: string) =>
   gitOk(worktree, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
 
-/** Paths with uncommitted or untracked changes, as `git status --porcelain` lines. */
+/** Paths with uncommitted or untracked changes (an untracked directory counts once). */
 export async function dirtyFiles(worktree: string): Promise<string[]> {
-  const out = await gitOk(worktree, ['status', '--porcelain', '--untracked-files=normal']);
-  return out.split('\n').filter(Boolean);
+  const status = await worktreeStatus(worktree, { untracked: 'normal', noRenames: false });
+  return [...status.uncommitted, ...status.untracked];
 }
 
 async function branchAt(root: string, ref: string): Promise<string | undefined> {
   const result = await git(root, ['rev-parse', '--verify', '-q', `${ref}^{commit}`]);
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
+
+/** `git worktree remove` (`force`: even with changes); → git's message on failure. */
+export async function removeWorktree(root: string, path: string, force = false): Promise<string | undefined> {
+  const result = await git(root, ['worktree', 'remove', ...(force ? ['--force'] : []), path]);
+  return result.exitCode === 0 ? undefined : result.stderr.trim();
+}
+
+/** Drops stale registrations; unlike pruneWorktrees, a failure is ignored. */
+export const pruneQuietly = async (root: string) => {
+  await git(root, ['worktree', 'prune']);
+};
+
+/** Deletes the branch only if it still points at `expected` (compare-and-swap); → git's message on failure. */
+export async function deleteBranchAt(
+  root: string,
+  branch: string,
+  expected: string,
+): Promise<string | undefined> {
+  const result = await git(root, ['update-ref', '-d', `refs/heads/${branch}`, expected]);
+  return result.exitCode === 0 ? undefined : result.stderr.trim();
+}
+
+export const unlockWorktree = (root: string, path: string) => gitOk(root, ['worktree', 'unlock', path]);
+
+/** Checks out an existing branch in a new worktree (`git worktree add`). */
+export const addWorktreeOn = (root: string, path: string, branch: string) =>
+  gitOk(root, ['worktree', 'add', '--quiet', path, branch]);

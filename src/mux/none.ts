@@ -1,18 +1,19 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
 import { tailLines } from '../hook/tail.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
+import { stopProcessGroups } from '../proc/group.js';
 import { waitUntil } from '../proc/poll.js';
+import { spawnGroup } from '../proc/spawn.js';
+import { runsWithArg } from '../proc/stat.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const START_TIMEOUT_MS = 10_000;
-const HAS_PROC = existsSync('/proc/self/stat');
 
 /**
  * No terminal at all: each launcher runs as a detached process group with its output appended
@@ -28,7 +29,7 @@ export class HeadlessDriver implements MuxDriver {
       if (!existsSync(runMarker(plan.paths.runDir, candidate.index, 'pid'))) continue;
       started = true;
       const pid = readRunNumber(plan.paths.runDir, candidate.index, 'pid');
-      if (pid !== undefined && isLauncher(pid, candidate.launcher)) {
+      if (pid !== undefined && runsWithArg(pid, candidate.launcher)) {
         panes.push({ index: candidate.index, id: String(pid), alive: true });
         continue;
       }
@@ -64,7 +65,9 @@ export class HeadlessDriver implements MuxDriver {
   /** Stops the old launcher's process group if it still runs, then starts the launcher again. */
   async restartPane(plan: Plan, pane: PaneState, candidate: Candidate): Promise<void> {
     const recorded = readRunNumber(plan.paths.runDir, candidate.index, 'pid') ?? Number.NaN;
-    const old = [Number.parseInt(pane.id, 10), recorded].filter((pid) => isLauncher(pid, candidate.launcher));
+    const old = [Number.parseInt(pane.id, 10), recorded].filter((pid) =>
+      runsWithArg(pid, candidate.launcher),
+    );
     await stopProcessGroups([...new Set(old)]);
     await this.addPane(plan, candidate);
   }
@@ -83,7 +86,7 @@ export class HeadlessDriver implements MuxDriver {
   async killSession(plan: Plan): Promise<void> {
     const live = plan.candidates.flatMap((candidate) => {
       const pid = readRunNumber(plan.paths.runDir, candidate.index, 'pid');
-      return pid !== undefined && isLauncher(pid, candidate.launcher) ? [pid] : [];
+      return pid !== undefined && runsWithArg(pid, candidate.launcher) ? [pid] : [];
     });
     // Each launcher leads its own process group (detached), which holds the agent too.
     await stopProcessGroups(live);
@@ -125,9 +128,8 @@ async function start(plan: Plan, candidate: Candidate): Promise<string | undefin
   const fd = openSync(log, 'a');
   let ended: string | undefined;
   try {
-    const child = spawn('bash', [candidate.launcher], {
+    const child = spawnGroup('bash', [candidate.launcher], {
       cwd: plan.repo.root,
-      detached: true,
       stdio: ['ignore', fd, fd],
     });
     child.once('error', (error) => {
@@ -147,86 +149,3 @@ async function start(plan: Plan, candidate: Candidate): Promise<string | undefin
     closeSync(fd);
   }
 }
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** A live (not zombie) process whose command line holds the launcher path: guards against pid reuse. */
-export function isLauncher(pid: number, launcher: string): boolean {
-  if (!isRunning(pid)) return false;
-  if (HAS_PROC) return (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').includes(launcher);
-  try {
-    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], {
-      encoding: 'utf8',
-      timeout: 2_000,
-    }).includes(launcher);
-  } catch {
-    return false;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return !HAS_PROC || !isGone(statFields(readText(`/proc/${pid}/stat`))[0]);
-}
-
-/** `pid (comm) S ppid pgrp …`: the fields after the last `)`. */
-function statFields(stat: string | undefined): string[] {
-  if (stat === undefined) return [];
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-/** No stat (exited) or a zombie / dead state. */
-const isGone = (state: string | undefined) => state === undefined || state === 'Z' || state === 'X';
-
-/**
- * Whether any process of the group still runs. Zombies do not count: where PID 1 does not reap
- * orphans (many containers), an exited agent stays a zombie and `kill(-pgid, 0)` still succeeds.
- */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (!HAS_PROC) return true;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = statFields(readText(`/proc/${entry}/stat`));
-    if (fields[2] === String(pgid) && !isGone(fields[0])) return true;
-  }
-  return false;
-}
-
-/** SIGTERM to each process group, SIGKILL to what is left after the grace period. */
-export async function stopProcessGroups(groups: number[], graceMs = 3_000): Promise<void> {
-  // kill(-0) or kill(-1) would signal our own group or every process we may signal.
-  const pgids = groups.filter((pgid) => Number.isInteger(pgid) && pgid > 1 && pgid !== process.pid);
-  const signal = (name: NodeJS.Signals) => {
-    for (const pgid of pgids) {
-      try {
-        process.kill(-pgid, name);
-      } catch {
-        // already gone
-      }
-    }
-  };
-  const gone = () => pgids.every((pgid) => !groupAlive(pgid));
-  if (pgids.length === 0 || gone()) return;
-  signal('SIGTERM');
-  if (await waitUntil(gone, graceMs)) return;
-  signal('SIGKILL');
-  await waitUntil(gone, 2_000);
-}
-
-/** Polls `done` until it is true (→ true) or the deadline passes (→ false). */

@@ -4,9 +4,9 @@ import { UserError } from '../errors.js';
 import type { PaneTitleCommand } from '../hook/settings.js';
 import { lastLines } from '../hook/tail.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
+import { stopProcessGroups } from '../proc/group.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber } from '../task/run-markers.js';
-import { stopProcessGroups } from './none.js';
 import { label, layoutName, literal, paneArgs, sessionSize, THEN, windowOptions } from './tmux-commands.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 

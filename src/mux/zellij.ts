@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { PaneTitleCommand } from '../hook/settings.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
+import { signalGroup } from '../proc/group.js';
 import { waitUntil } from '../proc/poll.js';
+import { spawnGroup } from '../proc/spawn.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 /**
@@ -231,21 +233,18 @@ interface Result {
 
 function zellij(args: string[], options: { cwd?: string } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn('zellij', args, {
+    const child = spawnGroup('zellij', args, {
       cwd: options.cwd,
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
     const timeout = timeoutMs();
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {}
+      if (child.pid) signalGroup(child.pid, 'SIGKILL');
       reject(
         new UserError(
           `\`zellij ${args.slice(0, 4).join(' ')}\` did not answer within ${duration(timeout)} (its client retries forever when the server is stuck). Check \`zellij list-sessions\`, or kill the session with \`zellij kill-session NAME\` and run again.`,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
+import { isRunning, startTime } from '../proc/stat.js';
 import { fsError } from './state.js';
 
 /** Who holds a task lock: written inside the lock directory right after it is created. */
@@ -121,29 +121,7 @@ async function readOwner(lockDir: string): Promise<Owner | undefined> {
   }
 }
 
-function isAlive(owner: Owner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const stat = procStat(owner.pid);
-  if (stat === undefined) return true; // no /proc: trust kill(0)
-  if (stat[0] === 'Z' || stat[0] === 'X') return false;
-  return owner.start === undefined || owner.start === stat[19];
-}
-
-/** Fields of /proc/<pid>/stat after `pid (comm)`: [state, ppid, …]; starttime is index 19. */
-function procStat(pid: number): string[] | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-const startTime = (pid: number) => procStat(pid)?.[19];
+const isAlive = (owner: Owner) => isRunning(owner.pid, owner.start);
 
 async function busy(plan: Plan, lockDir: string): Promise<UserError> {
   const owner = await readOwner(lockDir);

@@ -159,25 +159,21 @@ async function launcherAgents(plan: Plan): Promise<Map<number, string>> {
  * at (its reflog's first entry): the task's base.
  */
 async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: number[] }> {
-  const { git } = await import('../git/run.js');
+  const [{ branchCreatedAt, branchExists }, { isAncestor }] = await Promise.all([
+    import('../git/reflog.js'),
+    import('../git/diff.js'),
+  ]);
+  const root = plan.repo.root;
   const existing: number[] = [];
   let base: BaseCommit | undefined;
   for (const c of plan.candidates) {
-    if ((await git(plan.repo.root, ['rev-parse', '--verify', '-q', `refs/heads/${c.branch}`])).exitCode !== 0)
-      continue;
+    if (!(await branchExists(root, c.branch))) continue;
     existing.push(c.index);
     if (base) continue;
-    const log = await readFile(join(plan.repo.commonDir, 'logs', 'refs', 'heads', c.branch), 'utf8').catch(
-      () => '',
-    );
-    const commit = log.split('\n', 1)[0]?.split(' ')[1];
-    if (!commit || /^0+$/.test(commit)) continue;
-    if ((await git(plan.repo.root, ['cat-file', '-e', `${commit}^{commit}`])).exitCode !== 0) continue;
+    const commit = await branchCreatedAt(root, plan.repo.commonDir, c.branch);
+    if (!commit) continue;
     const branch = plan.base.branch;
-    const onBranch =
-      branch !== undefined &&
-      (await git(plan.repo.root, ['merge-base', '--is-ancestor', commit, `refs/heads/${branch}`]))
-        .exitCode === 0;
+    const onBranch = branch !== undefined && (await isAncestor(root, commit, `refs/heads/${branch}`));
     base = onBranch ? { ref: plan.base.ref, commit, branch } : { ref: commit, commit };
   }
   return { base, existing };

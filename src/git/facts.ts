@@ -1,0 +1,190 @@
+import { availableParallelism } from 'node:os';
+import { type FileStat, numstat } from './diff.js';
+import { GitError, git } from './run.js';
+import { isWorktree, parseStatusZ, type StatusOptions, statusArgs, type WorktreeStatus } from './status.js';
+
+/** Which candidate to read: its branch and its worktree. */
+export interface CandidateRef {
+  index: number;
+  branch: string;
+  worktree: string;
+}
+
+/** What git says about one candidate against a base commit. */
+export interface CandidateGitFacts {
+  /** The worktree is there and git can read it. */
+  worktreeExists: boolean;
+  /** Tip of the candidate's branch, null when the branch is gone. */
+  head: string | null;
+  /** Committer date of the branch tip. */
+  tipDate?: Date;
+  /** Commits on the branch that the base does not have. */
+  commitsAhead: number;
+  uncommitted: string[];
+  untracked: string[];
+}
+
+export interface FactsOptions {
+  /**
+   * Whether `git status` may write back the refreshed index in this candidate's worktree (its
+   * agent has exited): a fresh checkout leaves every file "racily clean", and until git
+   * rewrites the index each status re-reads all of them. Default: only read.
+   */
+  mayWriteIndex?: (c: CandidateRef) => boolean;
+  /**
+   * `quick` (status): git's own untracked-files setting and rename detection, and a worktree
+   * git cannot read counts as missing. `exact` (compare, down --clean, report): every untracked
+   * file, renames as delete + add, and a worktree git cannot read is an error.
+   */
+  mode?: 'quick' | 'exact';
+}
+
+/**
+ * The one reader of candidates' git facts, for `status`, `compare`, `down --clean` and
+ * `report`. Started at once for a set of candidates: one `for-each-ref` for every branch tip,
+ * one `git status` per worktree (the only command that reads the worktree's files), and only
+ * for candidates with commits their count. It needs no config, so `status` starts it from the
+ * state file while the config still loads.
+ */
+export class CandidateGitReader {
+  private readonly tips: Promise<Map<string, Tip>>;
+  private readonly started = new Map<string, Started>();
+  private readonly statusOptions: StatusOptions;
+
+  constructor(
+    readonly root: string,
+    /** The commit the candidates are measured against. */
+    readonly base: string,
+    candidates: CandidateRef[],
+    private readonly options: FactsOptions = {},
+  ) {
+    const exact = options.mode === 'exact';
+    this.statusOptions = exact
+      ? { untracked: 'all', noRenames: true }
+      : // With a status per CPU or more running at once, git's own lstat threads only add overhead.
+        { noPreload: candidates.length >= availableParallelism() };
+    this.tips = branchTips(
+      root,
+      candidates.map((c) => c.branch),
+    );
+    for (const c of candidates) this.start(c);
+  }
+
+  /** Whether this was started for the same repository, base and candidate. */
+  covers(root: string, base: string, c: CandidateRef): boolean {
+    return root === this.root && base === this.base && this.started.has(key(c));
+  }
+
+  facts(c: CandidateRef): Promise<CandidateGitFacts> {
+    return this.start(c).facts;
+  }
+
+  /**
+   * Paths that differ from the base: the commits' changes plus the worktree's (uncommitted and
+   * untracked). Only a candidate with both needs the exact (slower) `git diff <base>` against
+   * its files.
+   */
+  async changedFiles(c: CandidateRef): Promise<string[]> {
+    const { facts, status } = this.start(c);
+    const f = await facts;
+    const tracked = (await status)?.uncommitted ?? [];
+    let changed = tracked;
+    if (f.worktreeExists && f.head && f.head !== this.base) {
+      const args = tracked.length
+        ? ['diff', '--name-only', '-z', this.base]
+        : ['diff', '--name-only', '-z', this.base, f.head];
+      const diff = await git(c.worktree, args);
+      if (diff.exitCode === 0) changed = diff.stdout.split('\0').filter(Boolean);
+    }
+    return [...new Set([...changed, ...f.untracked])];
+  }
+
+  /** Files the branch's commits changed since the base, with line counts. */
+  async committedFiles(c: CandidateRef): Promise<FileStat[]> {
+    const { head } = await this.facts(c);
+    return head ? numstat(this.root, this.base, head) : [];
+  }
+
+  private start(c: CandidateRef): Started {
+    let started = this.started.get(key(c));
+    if (!started) {
+      const status = this.readStatus(c);
+      const facts = this.readFacts(status, c);
+      started = { status, facts };
+      // Work that the caller turns out not to need must not end the process as an unhandled rejection.
+      status.catch(() => undefined);
+      facts.catch(() => undefined);
+      this.started.set(key(c), started);
+    }
+    return started;
+  }
+
+  private async readStatus(c: CandidateRef): Promise<WorktreeStatus | undefined> {
+    if (!isWorktree(c.worktree)) return undefined;
+    const args = statusArgs(this.statusOptions);
+    const result = await git(c.worktree, args, { optionalLocks: this.options.mayWriteIndex?.(c) ?? false });
+    if (result.exitCode === 0) return parseStatusZ(result.stdout);
+    if (this.options.mode === 'exact') throw new GitError(args, result);
+    return undefined;
+  }
+
+  private async readFacts(status: Promise<WorktreeStatus | undefined>, c: CandidateRef) {
+    const tip = (await this.tips).get(c.branch);
+    const moved = tip !== undefined && tip.commit !== this.base;
+    const [read, ahead] = await Promise.all([
+      status,
+      moved ? git(this.root, ['rev-list', '--count', `${this.base}..${tip.commit}`, '--']) : undefined,
+    ]);
+    if (ahead && ahead.exitCode !== 0 && this.options.mode === 'exact') {
+      throw new GitError(['rev-list', '--count', `${this.base}..${tip!.commit}`], ahead);
+    }
+    return {
+      worktreeExists: read !== undefined,
+      head: tip?.commit ?? null,
+      tipDate: tip?.date,
+      commitsAhead: ahead?.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
+      uncommitted: read?.uncommitted ?? [],
+      untracked: read?.untracked ?? [],
+    } satisfies CandidateGitFacts;
+  }
+}
+
+interface Started {
+  status: Promise<WorktreeStatus | undefined>;
+  facts: Promise<CandidateGitFacts>;
+}
+
+const key = (c: CandidateRef) => `${c.index}\0${c.branch}\0${c.worktree}`;
+
+/** Reads the facts of a few candidates once (compare, down --clean). */
+export async function readCandidateFacts(
+  root: string,
+  base: string,
+  candidates: CandidateRef[],
+  options: FactsOptions = { mode: 'exact' },
+): Promise<{ reader: CandidateGitReader; facts: CandidateGitFacts[] }> {
+  const reader = new CandidateGitReader(root, base, candidates, options);
+  return { reader, facts: await Promise.all(candidates.map((c) => reader.facts(c))) };
+}
+
+interface Tip {
+  commit: string;
+  date: Date;
+}
+
+/** Branch → tip commit and its committer date, in one git call. */
+async function branchTips(root: string, branches: string[]): Promise<Map<string, Tip>> {
+  const tips = new Map<string, Tip>();
+  if (branches.length === 0) return tips;
+  const result = await git(root, [
+    'for-each-ref',
+    '--format=%(objectname) %(committerdate:iso-strict) %(refname)%00',
+    ...branches.map((b) => `refs/heads/${b}`),
+  ]);
+  for (const record of result.stdout.split('\0')) {
+    const [commit, date, ref] = record.replace(/^\n/, '').split(' ');
+    if (!commit || !date || !ref?.startsWith('refs/heads/')) continue;
+    tips.set(ref.slice('refs/heads/'.length), { commit, date: new Date(date) });
+  }
+  return tips;
+}
