@@ -12,13 +12,15 @@ export async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== '--verbose');
   try {
     if (!(await runWithoutParser(args))) {
-      const { buildProgram, COMMANDS } = await import('./program.js');
+      const { buildProgram, commandNames } = await import('./program.js');
+      const program = buildProgram();
       // `git parallel add-auth …` is `parallel up add-auth …`.
-      if (args[0] !== undefined && !args[0].startsWith('-') && !COMMANDS.includes(args[0])) {
-        await (await import('./cli/typo.js')).refuseCommandTypo(args[0], COMMANDS);
+      const commands = commandNames(program);
+      if (args[0] !== undefined && !args[0].startsWith('-') && !commands.includes(args[0])) {
+        await (await import('./cli/typo.js')).refuseCommandTypo(args[0], commands);
         args.unshift('up');
       }
-      await buildProgram().parseAsync(args, { from: 'user' });
+      await program.parseAsync(args, { from: 'user' });
     }
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

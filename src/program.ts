@@ -1,31 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CONFIG_FLAGS } from './config/flags.js';
 import { parseSize } from './config/size.js';
+import { MULTIPLEXERS } from './mux/capabilities.js';
+import { LAYOUT_NAMES } from './render/layout-names.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS = [
-  'up',
-  'attach',
-  'ls',
-  'status',
-  'down',
-  'render',
-  'init',
-  'compare',
-  'report',
-  'diff',
-  'pick',
-  'synthesize',
-  'judge',
-  'ship',
-  'send',
-  'restore',
-  'wait',
-  'watch',
-  'hook',
-  'pool',
-  'restart',
-  'logs',
-  'open',
+/** The commands the program knows (from its own definitions), and commander's `help`. */
+export const commandNames = (program: Command): string[] => [
+  ...program.commands.flatMap((c) => [c.name(), ...c.aliases()]),
   'help',
 ];
 
@@ -52,19 +34,30 @@ export const candidateList = (value: string) => {
 
 /** Flags shared by `up` and `render`: they shape the plan. */
 function planOptions(command: Command): Command {
+  const [agent, agents] = CONFIG_FLAGS.agents;
+  const [prompt, promptFile] = CONFIG_FLAGS.prompt;
   return command
-    .option('-n, --agents <count>', 'total number of candidates (agents are spread round-robin)', positiveInt)
     .option(
-      '-a, --agent <name>',
+      `-n, ${agents} <count>`,
+      'total number of candidates (agents are spread round-robin)',
+      positiveInt,
+    )
+    .option(
+      `-a, ${agent} <name>`,
       'agent or preset to use; repeat for several (claude, codex, gemini, opencode, aider)',
       collect,
     )
-    .option('-p, --prompt <text>', 'the task prompt given to every agent')
-    .option('-f, --prompt-file <file>', 'read the prompt from a file')
+    .option(`-p, ${prompt} <text>`, 'the task prompt given to every agent')
+    .option(`-f, ${promptFile} <file>`, 'read the prompt from a file')
     .option('-e, --prompt-editor', 'write the prompt in $VISUAL / $EDITOR (like `git commit`)')
-    .option('-b, --base <ref>', 'branch, tag or commit the candidates start from (default: HEAD)')
-    .option('-l, --layout <name>', 'tiled | stacked | tabs | main-vertical | path to a KDL template')
-    .addOption(new Option('-m, --mux <name>', 'terminal multiplexer').choices(['zellij', 'tmux', 'none']))
+    .option(
+      `-b, ${CONFIG_FLAGS.worktrees.base} <ref>`,
+      'branch, tag or commit the candidates start from (default: HEAD)',
+    )
+    .option(`-l, ${CONFIG_FLAGS.layout} <name>`, `${LAYOUT_NAMES.join(' | ')} | path to a KDL template`)
+    .addOption(
+      new Option(`-m, ${CONFIG_FLAGS.multiplexer} <name>`, 'terminal multiplexer').choices(MULTIPLEXERS),
+    )
     .option('--json', 'print machine-readable JSON');
 }
 

@@ -67,3 +67,15 @@ describe('only src/proc/ deals with processes at the OS level', () => {
     ).toEqual([]);
   });
 });
+
+describe('only src/mux/ (and the config that names them) knows the multiplexers by name', () => {
+  test('no code elsewhere names zellij or tmux, or compares a multiplexer with none', () => {
+    const names = /['"`](zellij|tmux)['"`]|mux\b[^;]*[!=]==?\s*['"`]none['"`]/;
+    expect(offenders(names, ['mux/', 'config/'])).toEqual([]);
+  });
+
+  test('the tmux driver does not borrow from the headless one', () => {
+    const tmux = sources().find(({ file }) => file === join('mux', 'tmux.ts'))!;
+    expect(tmux.code).not.toMatch(/from '\.\/none\.js'/);
+  });
+});

@@ -17,7 +17,8 @@ import type { Repo } from '../src/git/repo.js';
 import { buildPlan, type Plan } from '../src/plan/plan.js';
 import { renderBundle } from '../src/render/bundle.js';
 import { renderLauncher } from '../src/render/launcher.js';
-import { BUILTIN_LAYOUTS, renderLayout, TEMPLATE_MARKER } from '../src/render/zellij.js';
+import { LAYOUT_NAMES } from '../src/render/layout-names.js';
+import { renderLayout, TEMPLATE_MARKER } from '../src/render/zellij.js';
 
 interface ZellijPane {
   name: string | null;
@@ -108,7 +109,7 @@ function assertValidLayout(kdl: string, plan: Plan): void {
 }
 
 describe('golden layouts', () => {
-  for (const layout of BUILTIN_LAYOUTS) {
+  for (const layout of LAYOUT_NAMES) {
     for (const agents of [1, 3, 5]) {
       it(`${layout} with ${agents} agent(s)`, () => {
         const plan = fakePlan({ layout, agents });
@@ -174,7 +175,7 @@ describe('layout details', () => {
   });
 
   it('every count from 1 to 12 passes for every built-in layout', () => {
-    for (const layout of BUILTIN_LAYOUTS) {
+    for (const layout of LAYOUT_NAMES) {
       for (let agents = 1; agents <= 12; agents++) {
         const plan = fakePlan({ layout, agents });
         assertValidLayout(renderLayout(plan), plan);
@@ -197,7 +198,7 @@ describe('hostile repository paths', () => {
 
   for (const [label, root, cwdKept] of paths) {
     it(`${label}: ${cwdKept ? 'cwd kept' : 'cwd omitted'}, paths survive`, () => {
-      for (const layout of [...BUILTIN_LAYOUTS]) {
+      for (const layout of [...LAYOUT_NAMES]) {
         const plan = fakePlan({ root, layout });
         const kdl = renderLayout(plan);
         assertValidLayout(kdl, plan);
@@ -238,7 +239,7 @@ describe('hostile repository paths', () => {
 
 describe('the prompt is never in the layout or a launcher', () => {
   const prompt = `SECRET-PROMPT "quotes" 'single' $(rm -rf ~) \`id\` \\ back\nline\ttab ünï -- --help`;
-  for (const layout of BUILTIN_LAYOUTS) {
+  for (const layout of LAYOUT_NAMES) {
     it(`${layout}, interactive and headless`, () => {
       for (const mux of ['zellij', 'tmux', 'none'] as const) {
         const plan = fakePlan({ layout, prompt, mux });

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearestCommand } from '../src/cli/typo.js';
-import { COMMANDS } from '../src/program.js';
+import { buildProgram, commandNames } from '../src/program.js';
+
+const COMMANDS = commandNames(buildProgram());
 import { branches, makeRepo, type TestRepo, worktreeList } from './support/repo.js';
 
 describe('nearestCommand', () => {

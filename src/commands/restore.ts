@@ -9,6 +9,7 @@ import { resolveCommit } from '../git/diff.js';
 import { findRepo } from '../git/repo.js';
 import { restoreRefs, restoreWorktree } from '../git/unarchive.js';
 import { listWorktrees } from '../git/worktrees.js';
+import { HEADLESS } from '../mux/capabilities.js';
 import { info, pc, warn } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
 import { assertValidTaskName } from '../plan/task-name.js';
@@ -134,7 +135,7 @@ async function restoreState(
         createdAt: manifest.createdAt,
         base: manifest.base,
         session: manifest.task,
-        mux: 'none',
+        mux: HEADLESS,
         layout: 'tiled',
         candidates: records,
       };

@@ -20,8 +20,8 @@ export async function send(task: string, text: string | undefined, options: Send
   const targets = selectCandidates(rt, options.to, '--to');
   const plan = rt.plan;
   const driver = await loadDriver(rt.state.mux);
-  if (rt.state.mux === 'none') {
-    // The headless driver has no terminal: let it explain (it throws a UserError).
+  if (!driver.capabilities.canType) {
+    // A driver without a terminal lets itself explain (it throws a UserError).
     await driver.sendText(plan, { index: targets[0]?.index, id: '', alive: false }, message);
     return;
   }

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectComparison } from '../compare/collect.js';
-import { findCandidate, loadRecordedTask, type RecordedTask, worktreeExists } from '../compare/task.js';
+import { findCandidate, loadRecordedTask, type RecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
-import { resolveCommit, worktreeStatus } from '../git/diff.js';
+import { resolveCommit } from '../git/diff.js';
 import { branchRemote, listRemotes, pushBranch } from '../git/remote.js';
+import { isWorktree, worktreeStatus } from '../git/status.js';
 import { info, pc, warn } from '../output.js';
 import { assertGhReady, createPullRequest } from '../ship/gh.js';
 import { prBody, prTitle } from '../ship/pr-body.js';
@@ -53,7 +54,7 @@ export async function ship(task: string, n: number, options: ShipOptions = {}): 
     `${pc.green('✔')} Pushed ${pc.bold(branch)} to ${remote}${afterPick ? ` (candidate ${n} was picked into it)` : ` (candidate ${n}, ${c.agent})`}.`,
   );
   const facts = comparison?.json.candidates.find((f) => f.index === n);
-  const status = facts ?? (worktreeExists(c.worktree) ? await worktreeStatus(c.worktree) : undefined);
+  const status = facts ?? (isWorktree(c.worktree) ? await worktreeStatus(c.worktree) : undefined);
   const pending = status ? status.uncommitted.length + status.untracked.length : 0;
   if (pending && !afterPick) {
     warn(

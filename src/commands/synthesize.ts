@@ -12,6 +12,7 @@ import { copyInto, filesToCopy, runSetup } from '../engine/prepare.js';
 import { UserError } from '../errors.js';
 import { diffText, resolveCommit, worktreeDiff } from '../git/diff.js';
 import { addWorktree } from '../git/worktrees.js';
+import { capabilitiesOf } from '../mux/capabilities.js';
 import { loadDriver } from '../mux/index.js';
 import { info, pc, warn } from '../output.js';
 import { buildPlan, type Candidate, chooseAgents, expand, type Plan } from '../plan/plan.js';
@@ -70,7 +71,8 @@ export async function synthesize(task: string, options: SynthesizeOptions = {}):
       );
     }
     const bundle = await renderBundle(synthPlan);
-    if (synthPlan.mux === 'zellij') await writeFileAtomic(synthPlan.paths.layoutFile, bundle.layout);
+    if (capabilitiesOf(synthPlan.mux).layoutFile)
+      await writeFileAtomic(synthPlan.paths.layoutFile, bundle.layout);
     for (const launcher of bundle.launchers) await writeFileAtomic(launcher.path, launcher.content, 0o755);
     const driver = await loadDriver(synthPlan.mux);
     if (await driver.inspect(full)) await driver.addPane(synthPlan, candidate);
@@ -85,7 +87,7 @@ export async function synthesize(task: string, options: SynthesizeOptions = {}):
       ].join('\n'),
     );
     const tty = process.stdin.isTTY && process.stdout.isTTY;
-    if (options.attach !== false && tty && synthPlan.mux !== 'none') {
+    if (options.attach !== false && tty && driver.capabilities.canAttach) {
       await unlock();
       process.exitCode = await driver.attach(full);
       return;

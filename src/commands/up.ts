@@ -14,7 +14,7 @@ import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
 import { which } from '../mux/which.js';
 import { info, pc, printJson, warn } from '../output.js';
-import type { Plan } from '../plan/plan.js';
+import { invocationFor, type Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
 import { loadTask, type TaskContext, type TaskFlags } from '../task/context.js';
 import { lockTask } from '../task/lock.js';
@@ -91,7 +91,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
     return;
   }
   const tty = process.stdin.isTTY && process.stdout.isTTY;
-  if (options.attach !== false && tty && ctx.plan.mux !== 'none') {
+  if (options.attach !== false && tty && driver.capabilities.canAttach) {
     process.exitCode = await driver.attach(ctx.plan);
   }
 }
@@ -246,7 +246,7 @@ function assertAgentsInstalled(plan: Plan): void {
 function assertPromptPassable(plan: Plan): void {
   if (!plan.prompt?.includes('\0')) return;
   const byArgv = plan.candidates.find((c) => {
-    const mode = (plan.mux === 'none' ? c.agent.headless : c.agent.interactive).prompt;
+    const mode = invocationFor(c.agent, plan.mux).prompt;
     return mode !== 'stdin' && mode !== 'none';
   });
   if (byArgv) {

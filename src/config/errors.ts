@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { editDistance } from '../edit-distance.js';
 import { UserError } from '../errors.js';
+import { LAYOUT_NAMES } from '../render/layout-names.js';
 import { PRESET_NAMES } from './presets.js';
-import { agentSchema, configSchema, LAYOUT_NAMES } from './schema.js';
+import { agentSchema, configSchema } from './schema.js';
 
 type Issue = z.core.$ZodIssue;
 

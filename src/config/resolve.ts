@@ -1,8 +1,9 @@
 import type { HookSource } from '../hook/events.js';
+import type { Multiplexer } from '../mux/capabilities.js';
 import { type AgentInvocation, PRESETS, type PresetName } from './presets.js';
 import type { AgentConfig, UserConfig } from './schema.js';
 
-export type Multiplexer = 'zellij' | 'tmux' | 'none';
+export type { Multiplexer };
 
 export interface ResolvedAgent {
   name: string;

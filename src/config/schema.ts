@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MULTIPLEXERS } from '../mux/capabilities.js';
 import { PRESET_NAMES } from './presets.js';
 
 const name = z
@@ -36,8 +37,6 @@ const evalSchema = z.union([
   }),
 ]);
 
-export const LAYOUT_NAMES = ['tiled', 'stacked', 'tabs', 'main-vertical'] as const;
-
 export const configSchema = z.strictObject({
   agents: z.array(agentSchema).min(1, 'expected at least one agent').optional(),
   prompt: z.string().optional(),
@@ -49,7 +48,7 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   session: z.string().min(1).optional(),
-  multiplexer: z.enum(['auto', 'zellij', 'tmux', 'none']).optional(),
+  multiplexer: z.enum(['auto', ...MULTIPLEXERS]).optional(),
   layout: z.string().min(1).optional(),
   setup: z.array(z.string().min(1)).optional(),
   copy: z.array(z.string().min(1)).optional(),

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { discardWorktree } from '../git/worktree-admin.js';
 import { addWorktree, attachBranch, createBranch, pruneWorktrees } from '../git/worktrees.js';
@@ -11,6 +10,7 @@ import type { Plan } from '../plan/plan.js';
 import { takeFromPool } from '../pool/pool.js';
 import { killSelfNow } from '../proc/group.js';
 import { agentStateFile } from '../task/agent-state.js';
+import { runMarker } from '../task/run-markers.js';
 import { writeFileAtomic } from '../task/state.js';
 import { preparedMarker } from './observe.js';
 import { filesToCopy, prepareCandidate, type SetupResult, setupFailure } from './prepare.js';
@@ -44,7 +44,6 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
     await step(action, () => discardWorktree(plan.repo.root, action.path, action.adminDir));
 
   const git = [...of('create-worktree'), ...of('restore-worktree'), ...of('restore-branch')];
-  const marker = (index: number, kind: string) => join(plan.paths.runDir, `${index}.${kind}`);
   await Promise.all(
     git.map((action) =>
       limit(() =>
@@ -52,7 +51,7 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
           if (action.kind === 'create-worktree') {
             // A new candidate from the base: its agent starts with the prompt, not resumed.
             await rm(preparedMarker(plan, action.index), { force: true });
-            await rm(marker(action.index, 'started'), { force: true });
+            await rm(runMarker(plan.paths.runDir, action.index, 'started'), { force: true });
             await rm(agentStateFile(plan.paths.dir, action.index), { force: true });
             const pool = { root: plan.repo.root, dir: plan.pool.dir };
             const taken =

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hookScript, hookWiring, renderHookScript } from '../attention/wiring.js';
 import type { HookSettings, PaneTitleCommand } from '../hook/settings.js';
 import { hookSettingsFile } from '../hook/settings.js';
+import { capabilitiesOf } from '../mux/capabilities.js';
 import type { Plan } from '../plan/plan.js';
 import { renderBundle } from '../render/bundle.js';
 import { stateFromPlan, type TaskState } from '../task/state.js';
@@ -22,7 +23,7 @@ export async function generatedFiles(
   const files = new Map<string, string>();
   // No prompt, no file: an empty one would read back as an empty prompt on the next `up`.
   if (plan.prompt !== undefined) files.set(plan.paths.promptFile, plan.prompt);
-  if (plan.mux === 'zellij') files.set(plan.paths.layoutFile, bundle.layout);
+  if (capabilitiesOf(plan.mux).layoutFile) files.set(plan.paths.layoutFile, bundle.layout);
   for (const launcher of bundle.launchers) files.set(launcher.path, launcher.content);
   if (plan.hook) {
     for (const c of plan.candidates) {

@@ -1,12 +1,12 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { lastHead } from '../git/reflog.js';
 import { worktreeAdmin, worktreesFromAdmin } from '../git/worktree-admin.js';
 import { listBranches, listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
 import type { MuxDriver } from '../mux/types.js';
 import type { Plan } from '../plan/plan.js';
-import { readRunNumber } from '../task/run-markers.js';
+import { readRunNumber, runMarker } from '../task/run-markers.js';
 import type { Observed } from './reconcile.js';
 
 /** Reads everything the reconciler needs, in parallel. Changes nothing. */
@@ -64,7 +64,7 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
 }
 
 /** Written once a worktree's copy + setup finished; removed before the worktree is (re)created. */
-export const preparedMarker = (plan: Plan, index: number) => join(plan.paths.runDir, `${index}.prepared`);
+export const preparedMarker = (plan: Plan, index: number) => runMarker(plan.paths.runDir, index, 'prepared');
 
 async function findStale(files: Map<string, string>): Promise<string[]> {
   const checks = await Promise.all(

@@ -1,5 +1,6 @@
-import type { Multiplexer } from '../config/resolve.js';
 import { UserError } from '../errors.js';
+import type { Plan } from '../plan/plan.js';
+import { capabilitiesOf, type Multiplexer } from './capabilities.js';
 import type { MuxDriver } from './types.js';
 import { which } from './which.js';
 
@@ -31,4 +32,20 @@ export async function loadDriver(name: Multiplexer): Promise<MuxDriver> {
     case 'none':
       return new (await import('./none.js')).HeadlessDriver();
   }
+}
+
+/** The headless driver last: it only reads run markers, which a live session may have left too. */
+const PROBE_ORDER: readonly Multiplexer[] = ['tmux', 'zellij', 'none'];
+
+/** The multiplexer whose session (or headless processes) runs this plan's agents now, if any. */
+export async function runningMultiplexer(plan: Plan): Promise<Multiplexer | undefined> {
+  for (const mux of PROBE_ORDER) {
+    const { binary, headless } = capabilitiesOf(mux);
+    if (binary && !which(binary)) continue;
+    const driver = await loadDriver(mux);
+    const session = await driver.inspect({ ...plan, mux }).catch(() => null);
+    // Headless "sessions" are only run markers: they count while an agent still runs.
+    if (session && (!headless || session.panes.some((p) => p.alive))) return mux;
+  }
+  return undefined;
 }

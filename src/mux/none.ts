@@ -11,6 +11,7 @@ import { spawnGroup } from '../proc/spawn.js';
 import { runsWithArg } from '../proc/stat.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
+import { CAPABILITIES } from './capabilities.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const START_TIMEOUT_MS = 10_000;
@@ -21,6 +22,7 @@ const START_TIMEOUT_MS = 10_000;
  */
 export class HeadlessDriver implements MuxDriver {
   readonly name = 'none' as const;
+  readonly capabilities = CAPABILITIES.none;
 
   async inspect(plan: PlanView): Promise<SessionState | null> {
     let started = false;

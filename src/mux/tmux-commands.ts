@@ -1,4 +1,5 @@
 import type { Candidate, Plan } from '../plan/plan.js';
+import { isBuiltinLayout, type LayoutName } from '../render/layout-names.js';
 import { shellQuote } from '../render/shell.js';
 
 /**
@@ -6,10 +7,12 @@ import { shellQuote } from '../render/shell.js';
  * `parallel render --mux tmux` prints them.
  */
 
-const LAYOUTS: Record<string, string> = {
+/** tmux's own arrangement for each built-in layout (`tabs`: one pane per window). */
+const LAYOUTS: Record<LayoutName, string> = {
   tiled: 'tiled',
   'main-vertical': 'main-vertical',
   stacked: 'even-vertical',
+  tabs: 'tiled',
 };
 
 /** Separates commands of one tmux invocation (NUL cannot occur in a real argument). */
@@ -49,7 +52,7 @@ export const label = (target: string, candidate: Candidate) => [
 /** Each pane needs two rows (line + border) when stacked: room for all before a client sizes it. */
 export const sessionSize = (count: number) => ['-x', '200', '-y', String(Math.max(50, 3 * count))];
 
-export const layoutName = (plan: Plan) => LAYOUTS[plan.layout] ?? 'tiled';
+export const layoutName = (plan: Plan) => (isBuiltinLayout(plan.layout) ? LAYOUTS[plan.layout] : 'tiled');
 
 /**
  * The session as a shell script of tmux commands, in the order the driver runs them (the driver

@@ -8,6 +8,7 @@ import { stopProcessGroups } from '../proc/group.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber } from '../task/run-markers.js';
 import { label, layoutName, literal, paneArgs, sessionSize, THEN, windowOptions } from './tmux-commands.js';
+import { CAPABILITIES } from './capabilities.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const TIMEOUT_MS = 10_000;
@@ -35,6 +36,7 @@ const SEND_CHUNK = 2_000;
  */
 export class TmuxDriver implements MuxDriver {
   readonly name = 'tmux' as const;
+  readonly capabilities = CAPABILITIES.tmux;
 
   async inspect(plan: PlanView): Promise<SessionState | null> {
     let rows = await listPanes(plan.session);

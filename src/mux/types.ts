@@ -1,6 +1,6 @@
-import type { Multiplexer } from '../config/resolve.js';
 import type { PaneTitleCommand } from '../hook/settings.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
+import type { Multiplexer, MuxCapabilities } from './capabilities.js';
 
 export interface PaneState {
   /** Candidate number the pane runs, or undefined for a pane that is not ours. */
@@ -24,6 +24,7 @@ export interface SessionState {
  */
 export interface MuxDriver {
   readonly name: Multiplexer;
+  readonly capabilities: MuxCapabilities;
   /** The live session and its panes, or null when there is none. */
   inspect(plan: PlanView): Promise<SessionState | null>;
   /** Starts the session with one pane per candidate (files already written). */

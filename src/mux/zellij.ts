@@ -8,6 +8,7 @@ import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { signalGroup } from '../proc/group.js';
 import { waitUntil } from '../proc/poll.js';
 import { spawnGroup } from '../proc/spawn.js';
+import { CAPABILITIES } from './capabilities.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 /**
@@ -38,6 +39,7 @@ interface ZellijPane {
  */
 export class ZellijDriver implements MuxDriver {
   readonly name = 'zellij' as const;
+  readonly capabilities = CAPABILITIES.zellij;
 
   async inspect(plan: PlanView): Promise<SessionState | null> {
     const sessions = await this.sessions();

@@ -10,8 +10,13 @@ import {
 } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import type { BaseCommit, Repo } from '../git/repo.js';
+import { capabilitiesOf } from '../mux/capabilities.js';
 import type { TaskState } from '../task/state.js';
 import { launcherFile, type StatePaths, statePaths } from './paths.js';
+
+/** How an agent is started under a multiplexer: its headless form when there is no terminal. */
+export const invocationFor = (agent: ResolvedAgent, mux: Multiplexer) =>
+  capabilitiesOf(mux).headless ? agent.headless : agent.interactive;
 
 export interface PlanFlags {
   agents?: number;
@@ -257,7 +262,7 @@ function assertPromptFitsArgv(prompt: string | undefined, candidates: Candidate[
   if (prompt === undefined) return;
   const bytes = Buffer.byteLength(prompt);
   for (const { agent } of candidates) {
-    const mode = (mux === 'none' ? agent.headless : agent.interactive).prompt;
+    const mode = invocationFor(agent, mux).prompt;
     const extra = typeof mode === 'object' ? mode.flag.length + 1 : 0;
     if ((mode === 'arg' || typeof mode === 'object') && bytes + extra > MAX_ARG_BYTES) {
       throw new UserError(

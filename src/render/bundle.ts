@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import { renderLauncher } from './launcher.js';
-import { BUILTIN_LAYOUTS, renderLayout, TEMPLATE_MARKER } from './zellij.js';
+import { isBuiltinLayout, LAYOUT_NAMES } from './layout-names.js';
+import { renderLayout, TEMPLATE_MARKER } from './zellij.js';
 
 export interface Bundle {
   layout: string;
@@ -31,11 +32,11 @@ export async function renderBundle(plan: Plan): Promise<Bundle> {
 }
 
 async function readTemplate(plan: Plan): Promise<string | undefined> {
-  if ((BUILTIN_LAYOUTS as readonly string[]).includes(plan.layout)) return undefined;
+  if (isBuiltinLayout(plan.layout)) return undefined;
   const looksLikePath = plan.layout.includes('/') || plan.layout.endsWith('.kdl');
   if (!looksLikePath) {
     throw new UserError(
-      `Unknown layout "${plan.layout}" (from --layout or \`layout\` in ${plan.configFile ?? 'the config'}). Use one of ${BUILTIN_LAYOUTS.join(', ')}, or the path of a KDL template file (ending in .kdl).`,
+      `Unknown layout "${plan.layout}" (from --layout or \`layout\` in ${plan.configFile ?? 'the config'}). Use one of ${LAYOUT_NAMES.join(', ')}, or the path of a KDL template file (ending in .kdl).`,
       { exitCode: 2 },
     );
   }

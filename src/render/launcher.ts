@@ -1,5 +1,6 @@
 import { hookScript, hookWiring } from '../attention/wiring.js';
 import type { AgentInvocation } from '../config/presets.js';
+import { capabilitiesOf } from '../mux/capabilities.js';
 import type { Candidate, Plan } from '../plan/plan.js';
 import { shellQuote, shellWords } from './shell.js';
 
@@ -12,7 +13,7 @@ import { shellQuote, shellWords } from './shell.js';
  * which keeps the candidate's state and forgets a start that failed before any session began.
  */
 export function renderLauncher(plan: Plan, candidate: Candidate): string {
-  const headless = plan.mux === 'none';
+  const headless = capabilitiesOf(plan.mux).headless;
   const wiring = hookWiring(plan, candidate, plan.hook);
   const agent = headless ? candidate.agent.headless : candidate.agent.interactive;
   const invocation = { ...agent, args: [...wiring.args, ...agent.args] };

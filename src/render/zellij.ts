@@ -1,14 +1,13 @@
 import type { Candidate, Plan } from '../plan/plan.js';
 import { formatKdl, type KdlNode, node } from './kdl.js';
+import type { LayoutName } from './layout-names.js';
 
-export const BUILTIN_LAYOUTS = ['tiled', 'stacked', 'tabs', 'main-vertical'] as const;
-export type BuiltinLayout = (typeof BUILTIN_LAYOUTS)[number];
 export const TEMPLATE_MARKER = '// parallel:agents';
 
 /** Plan → one Zellij layout (KDL v1). `template` is the text of a user layout file, if any. */
 export function renderLayout(plan: Plan, template?: string): string {
   if (template !== undefined) return renderIntoTemplate(plan, template);
-  const layout = plan.layout as BuiltinLayout;
+  const layout = plan.layout as LayoutName;
   const tabs =
     layout === 'tabs'
       ? plan.candidates.map((c, i) =>
@@ -35,7 +34,7 @@ function expansionSafe(path: string): string | undefined {
   return path.includes('$') || path.startsWith('~') ? undefined : path;
 }
 
-function arrange(layout: BuiltinLayout, candidates: Candidate[]): KdlNode[] {
+function arrange(layout: LayoutName, candidates: Candidate[]): KdlNode[] {
   if (layout === 'stacked') {
     return [
       node(

@@ -136,7 +136,7 @@ export async function recoverState(
   );
   if (names.every((name) => options.knownAgents.includes(name))) recovered.agents = names;
   if (base && base.commit !== plan.base.commit) recovered.base = base;
-  if (options.probeMux) recovered.mux = await runningMux(plan);
+  if (options.probeMux) recovered.mux = await (await import('../mux/index.js')).runningMultiplexer(plan);
   return recovered;
 }
 
@@ -177,19 +177,6 @@ async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: 
     base = onBranch ? { ref: plan.base.ref, commit, branch } : { ref: commit, commit };
   }
   return { base, existing };
-}
-
-/** The multiplexer whose session (or headless processes) runs this task's agents now, if any. */
-async function runningMux(plan: Plan): Promise<Multiplexer | undefined> {
-  const { loadDriver } = await import('../mux/index.js');
-  const { which } = await import('../mux/which.js');
-  for (const mux of ['tmux', 'zellij', 'none'] as const) {
-    if (mux !== 'none' && !which(mux)) continue;
-    const driver = await loadDriver(mux);
-    const session = await driver.inspect({ ...plan, mux }).catch(() => null);
-    if (session && (mux !== 'none' || session.panes.some((p) => p.alive))) return mux;
-  }
-  return undefined;
 }
 
 function synthesizedFrom(previous: TaskState | undefined, index: number): { synthesizedFrom?: number[] } {
