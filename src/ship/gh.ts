@@ -1,31 +1,9 @@
-import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
 import { which } from '../mux/which.js';
+import { type Captured, runCaptured } from '../proc/run.js';
 
-interface GhResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-function gh(cwd: string, args: string[]): Promise<GhResult> {
-  return new Promise((resolve) => {
-    const child = spawn('gh', args, {
-      cwd,
-      env: { ...process.env, GH_PROMPT_DISABLED: '1', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', (error) => resolve({ exitCode: 127, stdout, stderr: error.message }));
-    child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
-  });
+function gh(cwd: string, args: string[]): Promise<Captured> {
+  return runCaptured('gh', args, { cwd, env: { ...process.env, GH_PROMPT_DISABLED: '1', NO_COLOR: '1' } });
 }
 
 /** Refuses before anything is pushed when the GitHub CLI is missing or not logged in. */
