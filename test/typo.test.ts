@@ -5,6 +5,7 @@ import { nearestCommand } from '../src/cli/typo.js';
 import { buildProgram, commandNames } from '../src/program.js';
 
 const COMMANDS = commandNames(buildProgram());
+
 import { branches, makeRepo, type TestRepo, worktreeList } from './support/repo.js';
 
 describe('nearestCommand', () => {

@@ -1,5 +1,6 @@
-import { findCandidate, loadRecordedTask, worktreeExists } from '../compare/task.js';
+import { findCandidate, loadRecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
+import { isWorktree } from '../git/status.js';
 import { out } from '../output.js';
 import { runEditor } from '../proc/editor.js';
 
@@ -7,7 +8,7 @@ import { runEditor } from '../proc/editor.js';
 export async function open(task: string, n: number, options: { editor?: boolean } = {}): Promise<void> {
   const rt = await loadRecordedTask(task);
   const candidate = findCandidate(rt, n);
-  if (!worktreeExists(candidate.worktree)) {
+  if (!isWorktree(candidate.worktree)) {
     throw new UserError(
       `The worktree of candidate ${n} (${candidate.worktree}) is missing. \`parallel up ${task}\` rebuilds it from branch ${candidate.branch}.`,
     );

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { describeArrangement } from '../mux/arrangement.js';
 import { out, printJson } from '../output.js';
-import type { Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
-import { type Bundle, renderBundle } from '../render/bundle.js';
-import { shellQuote } from '../render/shell.js';
+import { renderBundle } from '../render/bundle.js';
 import { loadTask, type TaskFlags } from '../task/context.js';
 import { withEditedPrompt } from '../task/prompt-editor.js';
 
@@ -37,7 +36,7 @@ export async function render(task: string, flags: RenderOptions): Promise<void> 
         layout: bundle.layout,
         launchers: Object.fromEntries(bundle.launchers.map((l) => [l.path, l.content])),
       });
-    else out(await arrangement(plan, bundle));
+    else out(await describeArrangement(plan, bundle.layout));
     return;
   }
   await mkdir(plan.paths.launchDir, { recursive: true });
@@ -47,20 +46,4 @@ export async function render(task: string, flags: RenderOptions): Promise<void> 
   out(
     `Wrote ${plan.paths.layoutFile}, ${plan.paths.promptFile} and ${bundle.launchers.length} launcher(s) in ${plan.paths.launchDir}.`,
   );
-}
-
-/** What `up` would build, in the multiplexer's own terms. */
-async function arrangement(plan: Plan, bundle: Bundle): Promise<string> {
-  if (plan.mux === 'tmux') return (await import('../mux/tmux-commands.js')).tmuxScript(plan);
-  if (plan.mux === 'none') {
-    const { logFile } = await import('../mux/none.js');
-    const lines = plan.candidates.map(
-      (c) => `bash ${shellQuote(c.launcher)} >> ${shellQuote(logFile(plan, c.index))} 2>&1 &`,
-    );
-    return [
-      `# headless: ${plan.candidates.length} launcher(s), each in its own process group`,
-      ...lines,
-    ].join('\n');
-  }
-  return bundle.layout;
 }

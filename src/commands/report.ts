@@ -5,9 +5,9 @@ import { loadRecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
 import { which } from '../mux/which.js';
 import { info, out } from '../output.js';
+import { spawnGroup } from '../proc/spawn.js';
 import { DEFAULT_CAPS, type ReportCaps } from '../report/rows.js';
 import { writeReport } from '../report/write.js';
-import { spawnGroup } from '../proc/spawn.js';
 import { progressLine } from './compare.js';
 
 export interface ReportOptions {

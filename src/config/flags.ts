@@ -30,4 +30,5 @@ export const CONFIG_FLAGS = {
   judge: null,
   notify: null,
   startupWait: null,
+  pool: null,
 } as const satisfies FlagTable;

@@ -3,8 +3,8 @@ import { cp, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { untrackedMatching } from '../git/files.js';
 import type { Candidate, Plan } from '../plan/plan.js';
-import { preparedMarker } from './observe.js';
 import { runInto } from '../proc/run.js';
+import { preparedMarker } from './observe.js';
 
 /**
  * Files the user keeps out of git but every worktree needs (.env, local config): the config's

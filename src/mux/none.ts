@@ -1,5 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.js';
@@ -77,12 +77,12 @@ export class HeadlessDriver implements MuxDriver {
   async closePane(plan: Plan, pane: PaneState): Promise<void> {
     const candidate = plan.candidates.find((c) => c.index === pane.index);
     const pid = Number.parseInt(pane.id, 10);
-    if (candidate && isLauncher(pid, candidate.launcher)) await stopProcessGroups([pid]);
+    if (candidate && runsWithArg(pid, candidate.launcher)) await stopProcessGroups([pid]);
     if (candidate) await rm(runMarker(plan.paths.runDir, candidate.index, 'pid'), { force: true });
   }
 
   async paneOutput(plan: Plan, pane: PaneState): Promise<string> {
-    return readText(logFile(plan, pane.index ?? 0)) ?? '';
+    return readFile(logFile(plan, pane.index ?? 0), 'utf8').catch(() => '');
   }
 
   async killSession(plan: Plan): Promise<void> {
@@ -120,9 +120,10 @@ export class HeadlessDriver implements MuxDriver {
   }
 }
 
-/** Starts one launcher and waits until it has written its pid; returns a problem or undefined. */
 /** Where a headless candidate's output goes. */
 export const logFile = (plan: Plan, index: number) => join(plan.paths.logDir, `${index}.log`);
+
+/** Starts one launcher and waits until it has written its pid; returns a problem or undefined. */
 
 async function start(plan: Plan, candidate: Candidate): Promise<string | undefined> {
   mkdirSync(plan.paths.logDir, { recursive: true });

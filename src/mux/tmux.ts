@@ -7,8 +7,8 @@ import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { stopProcessGroups } from '../proc/group.js';
 import { shellQuote } from '../render/shell.js';
 import { readRunNumber } from '../task/run-markers.js';
-import { label, layoutName, literal, paneArgs, sessionSize, THEN, windowOptions } from './tmux-commands.js';
 import { CAPABILITIES } from './capabilities.js';
+import { label, layoutName, literal, paneArgs, sessionSize, THEN, windowOptions } from './tmux-commands.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const TIMEOUT_MS = 10_000;

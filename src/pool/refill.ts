@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnGroup } from '../proc/spawn.js';
 
 /**
  * Starts `parallel pool fill` detached from this process (its own session, no stdio), so
@@ -7,11 +7,7 @@ import { spawn } from 'node:child_process';
 export function refillInBackground(cwd: string, base: string): void {
   const cli = process.argv[1];
   if (!cli) return;
-  const child = spawn(process.execPath, [cli, 'pool', 'fill', '--base', base], {
-    cwd,
-    detached: true,
-    stdio: 'ignore',
-  });
+  const child = spawnGroup(process.execPath, [cli, 'pool', 'fill', '--base', base], { cwd, stdio: 'ignore' });
   child.on('error', () => undefined);
   child.unref();
 }
