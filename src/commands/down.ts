@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
 import { readCandidateFacts } from '../git/facts.js';
+import { commitsNotIn } from '../git/patch-identity.js';
 import { deleteBranchAt, listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
@@ -104,23 +105,26 @@ async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
     listWorktrees(root),
     readCandidateFacts(root, target, rt.candidates),
   ]);
-  return rt.candidates.map((c, i): CleanFacts => {
-    const git = facts[i]!;
-    const entry = worktrees.find((w) => samePath(w.path, c.worktree));
-    return {
-      index: c.index,
-      label: labelOf(rt.state.task, c),
-      branch: c.branch,
-      worktree: c.worktree,
-      worktreeExists: git.worktreeExists,
-      head: git.head,
-      worktreeBranch: entry?.branch,
-      worktreeHead: entry?.head,
-      uncommitted: git.uncommitted,
-      untracked: git.untracked,
-      unmergedCommits: git.commitsAhead,
-    };
-  });
+  return Promise.all(
+    rt.candidates.map(async (c, i): Promise<CleanFacts> => {
+      const git = facts[i]!;
+      const entry = worktrees.find((w) => samePath(w.path, c.worktree));
+      return {
+        index: c.index,
+        label: labelOf(rt.state.task, c),
+        branch: c.branch,
+        worktree: c.worktree,
+        worktreeExists: git.worktreeExists,
+        head: git.head,
+        worktreeBranch: entry?.branch,
+        worktreeHead: entry?.head,
+        uncommitted: git.uncommitted,
+        untracked: git.untracked,
+        // By patch identity, not ancestry: squashed or cherry-picked work is in the base.
+        unmergedCommits: git.head && git.commitsAhead > 0 ? await commitsNotIn(root, target, git.head) : 0,
+      };
+    }),
+  );
 }
 
 /** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */
