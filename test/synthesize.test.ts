@@ -90,6 +90,36 @@ describe('parallel synthesize (end to end)', () => {
     expect(json.candidates[3]!.files.map((f) => f.path)).toEqual(['candidate-4.txt']);
   });
 
+  it('a rebuilt synthesis candidate gets the synthesis prompt again, byte-exact', async () => {
+    const stateDir = join(fx.commonDir, 'parallel', 'sy');
+    const prompt = readFileSync(join(stateDir, 'synth-prompt.txt'), 'utf8');
+    await waitFor(() => existsSync(join(stateDir, 'run', '4.exit')), 'the synth agent to exit');
+    // Gone for good: worktree and branch, so `up` starts it over from the base (not a resume).
+    const wt = fx.worktree('sy', 'synth');
+    await git(fx.repo, 'worktree', 'remove', '--force', wt);
+    await git(fx.repo, 'branch', '-D', 'sy-synth');
+    const before = new Set(readdirSync(fx.agentLog));
+    const up = await fx.cli(['up', 'sy', '--no-attach']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const record = await waitFor(() => {
+      const fresh = readdirSync(fx.agentLog).find(
+        (f) => f.startsWith('4-') && f.endsWith('.json') && !before.has(f),
+      );
+      return fresh && JSON.parse(readFileSync(join(fx.agentLog, fresh), 'utf8'));
+    }, 'the rebuilt synth agent to start');
+    expect(record.resumed).toBe(false);
+    expect(record.cwd).toBe(wt);
+    expect(record.prompt).toBe(prompt);
+    expect(readFileSync(join(stateDir, 'launch', '4.sh'), 'utf8')).toContain('synth-prompt.txt');
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
+    expect(state.candidates.at(-1)).toMatchObject({
+      index: 4,
+      promptFile: 'synth-prompt.txt',
+      synthesizedFrom: [1, 3],
+    });
+    expect(state.candidates[0]).toMatchObject({ index: 1, promptFile: 'prompt.txt' });
+  });
+
   it('refuses a second synthesis and an unknown or empty --from', async () => {
     const again = await fx.cli(['synthesize', 'sy', '--no-attach']);
     expect(again.exitCode).not.toBe(0);

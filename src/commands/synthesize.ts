@@ -1,24 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type CandidateFacts, gatherCandidates, hasChanges } from '../compare/stats.js';
 import { type SynthSource, synthPrompt } from '../compare/synth-prompt.js';
-import {
-  loadRecordedTask,
-  type RecordedCandidate,
-  type RecordedTask,
-  selectCandidates,
-} from '../compare/task.js';
-import { copyInto, filesToCopy, runSetup } from '../engine/prepare.js';
+import { loadRecordedTask, type RecordedTask, selectCandidates } from '../compare/task.js';
+import { apply } from '../engine/apply.js';
+import { planActions } from '../engine/converge.js';
 import { UserError } from '../errors.js';
 import { diffText, resolveCommit, worktreeDiff } from '../git/diff.js';
-import { addWorktree } from '../git/worktrees.js';
-import { capabilitiesOf } from '../mux/capabilities.js';
 import { loadDriver } from '../mux/index.js';
-import { info, pc, warn } from '../output.js';
-import { buildPlan, type Candidate, chooseAgents, expand, type Plan } from '../plan/plan.js';
-import { renderBundle } from '../render/bundle.js';
+import { info, pc } from '../output.js';
+import { buildPlan, chooseAgents, expand, type Plan, type RecordedSlot } from '../plan/plan.js';
 import { lockTask } from '../task/lock.js';
-import { writeFileAtomic, writeState } from '../task/state.js';
 
 export interface SynthesizeOptions {
   from?: number[];
@@ -28,73 +20,75 @@ export interface SynthesizeOptions {
 
 /**
  * A new candidate `{task}-synth` from the base commit whose agent gets the original prompt plus
- * the chosen candidates' diffs, started in the task's session and recorded in state.json.
+ * the chosen candidates' diffs (its own prompt file, synth-prompt.txt). It joins the task's plan
+ * and goes through observe → reconcile → apply like every other candidate, so it is recorded in
+ * state.json and `up` rebuilds it with its own prompt.
  */
 export async function synthesize(task: string, options: SynthesizeOptions = {}): Promise<void> {
   const rt = await loadRecordedTask(task);
-  const full = rt.plan;
-  const unlock = await lockTask(full);
-  let synthPlan: Plan;
-  let candidate: Candidate;
+  const unlock = await lockTask(rt.plan);
   try {
     const sources = await chooseSources(rt, options.from);
-    candidate = newCandidate(rt, full, options.agent);
-    const paths = { ...full.paths, promptFile: join(full.paths.dir, 'synth-prompt.txt') };
+    const slot = newSlot(rt, options.agent);
+    const promptFile = join(rt.plan.paths.dir, SYNTH_PROMPT);
     const text = synthPrompt({
       task,
       baseCommit: rt.state.base.commit,
-      original: await readFile(full.paths.promptFile, 'utf8').catch(() => rt.plan.prompt),
-      sources: await describeSources(rt, sources, join(full.paths.dir, 'synth')),
+      original: await readFile(rt.plan.paths.promptFile, 'utf8').catch(() => rt.plan.prompt),
+      sources: await describeSources(rt, sources, join(rt.plan.paths.dir, 'synth')),
     });
-    synthPlan = {
-      ...full,
-      prompt: text,
-      paths: { ...paths, layoutFile: join(full.paths.dir, 'synth-layout.kdl') },
-      candidates: [candidate],
-    };
-    await writeFileAtomic(paths.promptFile, text);
-    await addWorktree(rt.repo.root, candidate.worktree, candidate.branch, rt.state.base.commit);
-    const record: RecordedCandidate = {
-      index: candidate.index,
-      agent: candidate.agent.name,
-      branch: candidate.branch,
-      worktree: candidate.worktree,
-      label: candidate.label,
-      synthesizedFrom: sources.map((s) => s.index),
-    };
-    await writeState(full.paths.stateFile, { ...rt.state, candidates: [...rt.candidates, record] });
-    await copyInto(synthPlan, candidate, await filesToCopy(synthPlan));
-    const setup = await runSetup(synthPlan, candidate);
-    if (!setup.ok) {
-      warn(
-        `setup failed in ${candidate.label}: \`${setup.failed!.command}\` exited ${setup.failed!.exitCode}; see ${setup.log}. Its agent starts anyway.`,
-      );
-    }
-    const bundle = await renderBundle(synthPlan);
-    if (capabilitiesOf(synthPlan.mux).layoutFile)
-      await writeFileAtomic(synthPlan.paths.layoutFile, bundle.layout);
-    for (const launcher of bundle.launchers) await writeFileAtomic(launcher.path, launcher.content, 0o755);
-    const driver = await loadDriver(synthPlan.mux);
-    if (await driver.inspect(full)) await driver.addPane(synthPlan, candidate);
-    else await driver.createSession(synthPlan, [candidate]);
+    const plan = planWith(
+      rt,
+      { ...slot, promptFile: SYNTH_PROMPT, synthesizedFrom: sources.map((s) => s.index) },
+      text,
+    );
+    const candidate = plan.candidates.find((c) => c.index === slot.index)!;
+    const driver = await loadDriver(plan.mux);
+    const { actions, files } = await planActions(plan, driver, rt.state, `synthesize task "${task}"`);
+    await apply(plan, actions, { driver, files });
     info(
       [
         `${pc.green('✔')} Started candidate #${candidate.index} ${pc.bold(candidate.label)} (${candidate.agent.name}) combining ${sources.map((s) => `#${s.index}`).join(', ')}, from ${rt.state.base.commit.slice(0, 12)}.`,
         `  worktree: ${candidate.worktree}`,
-        `  prompt:   ${paths.promptFile}`,
-        `  look:     ${driver.attachHint(synthPlan)}`,
+        `  prompt:   ${promptFile}`,
+        `  look:     ${driver.attachHint(plan)}`,
         `  later:    parallel compare ${task}   /   parallel pick ${task} ${candidate.index}`,
       ].join('\n'),
     );
     const tty = process.stdin.isTTY && process.stdout.isTTY;
     if (options.attach !== false && tty && driver.capabilities.canAttach) {
       await unlock();
-      process.exitCode = await driver.attach(full);
+      process.exitCode = await driver.attach(plan);
       return;
     }
   } finally {
     await unlock().catch(() => undefined);
   }
+}
+
+/** The synthesized candidate's own prompt file, in the task's state dir. */
+const SYNTH_PROMPT = 'synth-prompt.txt';
+
+/** The task's plan with one more candidate: the recorded ones keep everything they had. */
+function planWith(rt: RecordedTask, slot: NewSlot & RecordedSlot, prompt: string): Plan {
+  const own = Object.fromEntries(
+    rt.plan.candidates
+      .filter((c) => c.promptFile !== rt.plan.paths.promptFile && c.prompt !== undefined)
+      .map((c) => [relative(rt.plan.paths.dir, c.promptFile), c.prompt!]),
+  );
+  return buildPlan({
+    config: rt.config,
+    configFile: rt.configFile,
+    task: rt.state.task,
+    repo: rt.repo,
+    base: rt.state.base,
+    mux: rt.plan.mux,
+    prompt: rt.plan.prompt,
+    flags: { agent: [...rt.candidates.map((c) => c.agent), slot.agent], layout: rt.plan.layout },
+    recorded: [...rt.candidates, slot],
+    prompts: { ...own, [slot.promptFile!]: prompt },
+    hook: rt.plan.hook,
+  });
 }
 
 async function chooseSources(rt: RecordedTask, from: number[] | undefined): Promise<CandidateFacts[]> {
@@ -116,7 +110,15 @@ async function chooseSources(rt: RecordedTask, from: number[] | undefined): Prom
   return useful;
 }
 
-function newCandidate(rt: RecordedTask, full: Plan, agentName: string | undefined): Candidate {
+interface NewSlot {
+  index: number;
+  branch: string;
+  worktree: string;
+  label: string;
+  agent: string;
+}
+
+function newSlot(rt: RecordedTask, agentName: string | undefined): NewSlot {
   const task = rt.state.task;
   const existing = rt.candidates.find((c) => c.label === `${task}-synth`);
   if (existing) {
@@ -137,19 +139,7 @@ function newCandidate(rt: RecordedTask, full: Plan, agentName: string | undefine
       `The synthesized candidate would reuse candidate ${clash.index}'s ${clash.branch === branch ? `branch ${branch}` : `worktree ${worktree}`}: put {n} in worktrees.branch and worktrees.dir in the config.`,
     );
   }
-  // The same construction as every other candidate (port, env, launcher, pane name).
-  const [candidate] = buildPlan({
-    config: rt.config,
-    configFile: rt.configFile,
-    task,
-    repo: rt.repo,
-    base: rt.state.base,
-    mux: full.mux,
-    prompt: undefined,
-    flags: { agent: [agent.name] },
-    recorded: [{ index, branch, worktree, label: `${task}-synth` }],
-  }).candidates;
-  return candidate!;
+  return { index, branch, worktree, label: `${task}-synth`, agent: agent.name };
 }
 
 /** Each source's diff (worktree state against the base), written to `<dir>/<n>.diff`. */

@@ -5,13 +5,11 @@ import { type StartFailure, watchStartup } from '../attention/startup.js';
 import { PRESET_NAMES } from '../config/presets.js';
 import { apply } from '../engine/apply.js';
 import { changesByCandidate } from '../engine/changes.js';
-import { generatedFiles } from '../engine/generated.js';
-import { observe } from '../engine/observe.js';
-import { type Action, describeAction, reconcile } from '../engine/reconcile.js';
+import { planActions } from '../engine/converge.js';
+import { type Action, describeAction } from '../engine/reconcile.js';
 import { UserError } from '../errors.js';
 import { dirtyFiles } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
-import type { MuxDriver } from '../mux/types.js';
 import { which } from '../mux/which.js';
 import { info, pc, printJson, warn } from '../output.js';
 import { invocationFor, type Plan } from '../plan/plan.js';
@@ -40,7 +38,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
   let ctx = await load(task, options);
   let driver = await loadDriver(ctx.plan.mux);
   if (options.dryRun) {
-    const { actions } = await planActions(ctx.plan, driver, ctx);
+    const { actions } = await planActions(ctx.plan, driver, ctx.state);
     if (options.json) printJson(summary(ctx.plan, actions));
     else
       info(
@@ -62,7 +60,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
       driver = await loadDriver(ctx.plan.mux);
     }
     const { plan } = ctx;
-    const { actions, files } = await planActions(plan, driver, ctx);
+    const { actions, files } = await planActions(plan, driver, ctx.state);
     // The uncommitted-changes check (a full `git status` of the base) runs alongside the creation.
     const dirty = warnBeforeCreating(plan, actions);
     started = actions.length > 0;
@@ -107,20 +105,6 @@ async function load(task: string, options: UpOptions): Promise<TaskContext> {
     await assertSamePrompt(ctx.plan, given, !!options.promptForNew);
   }
   return ctx;
-}
-
-async function planActions(
-  plan: Plan,
-  driver: MuxDriver,
-  ctx: TaskContext,
-): Promise<{ actions: Action[]; files: Map<string, string> }> {
-  const files = await generatedFiles(plan, ctx.state, driver.titleCommand?.(plan));
-  const observed = await observe(plan, driver, files);
-  const { actions, problems } = reconcile(plan, observed);
-  if (problems.length) {
-    throw new UserError(`Cannot bring task "${plan.task}" up; nothing was changed. ${problems.join(' ')}`);
-  }
-  return { actions, files };
 }
 
 async function recover(task: string, options: UpOptions, ctx: TaskContext): Promise<TaskContext> {
@@ -244,8 +228,8 @@ function assertAgentsInstalled(plan: Plan): void {
 
 /** A NUL byte cannot travel in argv; the launcher's `$(cat …)` would silently drop it. */
 function assertPromptPassable(plan: Plan): void {
-  if (!plan.prompt?.includes('\0')) return;
   const byArgv = plan.candidates.find((c) => {
+    if (!c.prompt?.includes('\0')) return false;
     const mode = invocationFor(c.agent, plan.mux).prompt;
     return mode !== 'stdin' && mode !== 'none';
   });

@@ -22,6 +22,7 @@ export async function generatedFiles(
   ]);
   const files = new Map<string, string>();
   // No prompt, no file: an empty one would read back as an empty prompt on the next `up`.
+  for (const c of plan.candidates) if (c.prompt !== undefined) files.set(c.promptFile, c.prompt);
   if (plan.prompt !== undefined) files.set(plan.paths.promptFile, plan.prompt);
   if (capabilitiesOf(plan.mux).layoutFile) files.set(plan.paths.layoutFile, bundle.layout);
   for (const launcher of bundle.launchers) files.set(launcher.path, launcher.content);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { PRESET_NAMES, type PresetName } from '../config/presets.js';
 import {
   type Multiplexer,
@@ -35,6 +35,12 @@ export interface Candidate {
   port: number;
   paneName: string;
   launcher: string;
+  /** The file the launcher reads the agent's prompt from (prompt.txt, or the candidate's own). */
+  promptFile: string;
+  /** What that file holds; undefined: the agent starts without a prompt. */
+  prompt: string | undefined;
+  /** The candidates a synthesized candidate combines. */
+  synthesizedFrom?: number[];
   env: Record<string, string>;
 }
 
@@ -105,6 +111,8 @@ export interface PlanInput {
   recorded?: RecordedSlot[];
   /** See Plan.hook. */
   hook?: string[];
+  /** The text of the candidates' own prompt files (`RecordedSlot.promptFile`), by file name. */
+  prompts?: Record<string, string>;
 }
 
 export interface RecordedSlot {
@@ -112,6 +120,9 @@ export interface RecordedSlot {
   branch: string;
   worktree: string;
   label?: string;
+  /** The candidate's own prompt file, relative to the task's state dir (default: prompt.txt). */
+  promptFile?: string;
+  synthesizedFrom?: number[];
 }
 
 /** Config + task + flags → the desired state. Pure: no I/O. */
@@ -133,6 +144,7 @@ export function buildPlan(input: PlanInput): Plan {
       resolve(repo.root, dir.startsWith('~/') ? join(input.home ?? homedir(), dir.slice(2)) : dir);
     const branch = slot?.branch ?? expand(config.worktrees.branch, vars, `${configLabel}: worktrees.branch`);
     const port = portBase + n;
+    const own = slot?.promptFile !== undefined && slot.promptFile !== basename(paths.promptFile);
     return {
       index: n,
       label: slot?.label ?? `${task}-${n}`,
@@ -142,6 +154,9 @@ export function buildPlan(input: PlanInput): Plan {
       port,
       paneName: `#${n} ${agent.name}`,
       launcher: launcherFile(paths, n),
+      promptFile: own ? join(paths.dir, slot.promptFile!) : paths.promptFile,
+      prompt: own ? input.prompts?.[slot.promptFile!] : input.prompt,
+      ...(slot?.synthesizedFrom ? { synthesizedFrom: slot.synthesizedFrom } : {}),
       env: {
         ...config.env,
         ...agent.env,
@@ -151,7 +166,7 @@ export function buildPlan(input: PlanInput): Plan {
       },
     };
   });
-  assertPromptFitsArgv(input.prompt, candidates, input.mux);
+  assertPromptFitsArgv(candidates, input.mux);
   assertDistinct(candidates, 'worktree', `${configLabel}: worktrees.dir`);
   assertDistinct(candidates, 'branch', `${configLabel}: worktrees.branch`);
   return {
@@ -258,10 +273,10 @@ function hashNumber(text: string): number {
 /** Linux refuses one argv string over 128 KiB (MAX_ARG_STRLEN): such prompts must go on stdin. */
 const MAX_ARG_BYTES = 128 * 1024 - 1;
 
-function assertPromptFitsArgv(prompt: string | undefined, candidates: Candidate[], mux: Multiplexer): void {
-  if (prompt === undefined) return;
-  const bytes = Buffer.byteLength(prompt);
-  for (const { agent } of candidates) {
+function assertPromptFitsArgv(candidates: Candidate[], mux: Multiplexer): void {
+  for (const { agent, prompt } of candidates) {
+    if (prompt === undefined) continue;
+    const bytes = Buffer.byteLength(prompt);
     const mode = invocationFor(agent, mux).prompt;
     const extra = typeof mode === 'object' ? mode.flag.length + 1 : 0;
     if ((mode === 'arg' || typeof mode === 'object') && bytes + extra > MAX_ARG_BYTES) {

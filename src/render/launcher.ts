@@ -24,7 +24,7 @@ export function renderLauncher(plan: Plan, candidate: Candidate): string {
   const state = plan.hook ? { PARALLEL_STATE_DIR: plan.paths.dir, PARALLEL_HOOK: hookScript(plan) } : {};
   const exports = Object.entries({
     ...candidate.env,
-    PARALLEL_PROMPT_FILE: plan.paths.promptFile,
+    PARALLEL_PROMPT_FILE: candidate.promptFile,
     ...state,
     ...wiring.env,
   })
@@ -48,7 +48,7 @@ ${indent(resumeBlock(command, invocation, headless))}
 else
   date -u +%Y-%m-%dT%H:%M:%SZ > "$run_dir/${n}.started"
   report start --state ${startState(candidate)} --tty "$tty_path"
-${indent(startBlock(command, invocation, plan))}
+${indent(startBlock(command, invocation, candidate))}
 fi
 status=$?
 echo "$status" > "$run_dir/${n}.exit"
@@ -68,10 +68,10 @@ function hookFunction(plan: Plan, n: number): string {
   return `report() { ${argv} "$@" ${where} </dev/null >/dev/null 2>&1 || true; }`;
 }
 
-function startBlock(command: string, invocation: AgentInvocation, plan: Plan): string {
-  const file = shellQuote(plan.paths.promptFile);
+function startBlock(command: string, invocation: AgentInvocation, candidate: Candidate): string {
+  const file = shellQuote(candidate.promptFile);
   const mode = invocation.prompt;
-  if (plan.prompt === undefined || mode === 'none') return shellWords([command, ...invocation.args]);
+  if (candidate.prompt === undefined || mode === 'none') return shellWords([command, ...invocation.args]);
   if (mode === 'stdin') return `${shellWords([command, ...invocation.args])} < ${file}`;
   // $(…) drops trailing newlines; the sentinel keeps the prompt byte-exact.
   const read = `prompt=$(cat -- ${file}; printf x); prompt=\${prompt%x}`;

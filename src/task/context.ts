@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { hookCommand } from '../attention/hook-command.js';
 import { loadConfig } from '../config/load.js';
 import type { Multiplexer, ResolvedConfig } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import { type BaseCommit, findRepo, type Repo, resolveBase } from '../git/repo.js';
 import { chooseMultiplexer } from '../mux/index.js';
-import { statePaths, tasksDir } from '../plan/paths.js';
+import { type StatePaths, statePaths, tasksDir } from '../plan/paths.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
 import { readState, type TaskState } from './state.js';
@@ -56,7 +57,11 @@ export async function loadTask(
       ? state.mux
       : chooseMultiplexer(config.multiplexer, 'multiplexer in the config');
   // The saved prompt counts even when state.json is lost: `up` rebuilds the state around it.
-  const prompt = await readPrompt(flags, statePaths(repo.commonDir, task).promptFile, config);
+  const paths = statePaths(repo.commonDir, task);
+  const [prompt, prompts] = await Promise.all([
+    readPrompt(flags, paths.promptFile, config),
+    ownPrompts(state, paths),
+  ]);
   const agentFlags = state && !flags.agent?.length ? recordedAgents(state, flags.agents) : flags;
   const plan = buildPlan({
     config,
@@ -69,8 +74,24 @@ export async function loadTask(
     flags: { agents: agentFlags.agents, agent: agentFlags.agent, layout: flags.layout ?? state?.layout },
     recorded: state && !flags.agent?.length ? state.candidates : undefined,
     hook: hookCommand(),
+    prompts,
   });
   return { repo, config, configFile: file, state, plan };
+}
+
+/** The text of each candidate's own prompt file (a synthesized candidate's), by file name. */
+async function ownPrompts(state: TaskState | undefined, paths: StatePaths): Promise<Record<string, string>> {
+  const files = new Set(
+    (state?.candidates ?? [])
+      .map((c) => c.promptFile)
+      .filter((f): f is string => !!f && f !== basename(paths.promptFile)),
+  );
+  const entries = await Promise.all(
+    [...files].map(
+      async (file) => [file, await readFile(join(paths.dir, file), 'utf8').catch(() => undefined)] as const,
+    ),
+  );
+  return Object.fromEntries(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
 }
 
 /** Keeps the recorded candidates (never drops one); `--agents N` above the count adds more. */

@@ -1,10 +1,10 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Multiplexer } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import type { BaseCommit } from '../git/repo.js';
 import { tasksDir } from '../plan/paths.js';
-import type { Plan } from '../plan/plan.js';
+import type { Candidate, Plan } from '../plan/plan.js';
 
 /** What `up` recorded about a task, so later commands see the same base, agents and session. */
 export interface TaskState {
@@ -22,6 +22,8 @@ export interface TaskState {
     worktree: string;
     /** Set when it is not `{task}-{index}` (e.g. `{task}-synth`). */
     label?: string;
+    /** The file its launcher reads the prompt from, relative to the task's state dir. */
+    promptFile?: string;
     synthesizedFrom?: number[];
   }[];
 }
@@ -41,7 +43,8 @@ export function stateFromPlan(plan: Plan, previous?: TaskState): TaskState {
       branch: c.branch,
       worktree: c.worktree,
       ...(c.label !== `${plan.task}-${c.index}` ? { label: c.label } : {}),
-      ...synthesizedFrom(previous, c.index),
+      promptFile: relative(plan.paths.dir, c.promptFile),
+      ...synthesizedFrom(c, previous),
     })),
   };
 }
@@ -179,7 +182,7 @@ async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: 
   return { base, existing };
 }
 
-function synthesizedFrom(previous: TaskState | undefined, index: number): { synthesizedFrom?: number[] } {
-  const from = previous?.candidates.find((c) => c.index === index)?.synthesizedFrom;
+function synthesizedFrom(c: Candidate, previous: TaskState | undefined): { synthesizedFrom?: number[] } {
+  const from = c.synthesizedFrom ?? previous?.candidates.find((p) => p.index === c.index)?.synthesizedFrom;
   return from ? { synthesizedFrom: from } : {};
 }
