@@ -412,6 +412,22 @@ Examples:
     .action(run(async () => (await import('./commands/watch.js')).watch));
 
   program
+    .command('doctor')
+    .description(
+      'check what git-parallel needs: git, tmux, Zellij, the agent CLIs, `parallel` on PATH, the task state',
+    )
+    .option('--json', 'print machine-readable JSON')
+    .addHelpText(
+      'after',
+      `
+Exit 1 when something blocks \`parallel up\` (git or node too old, the chosen multiplexer or an agent
+missing, a broken config); warnings (a multiplexer \`up\` does not use, GNU parallel on PATH, a stale
+lock, an unreadable state.json) leave it at 0.
+${examples(['parallel doctor', 'parallel doctor --json | jq \'.checks[] | select(.level != "ok")\''])}`,
+    )
+    .action(run(async () => (await import('./commands/doctor.js')).doctor));
+
+  program
     .command('hook', { hidden: true })
     .argument('<state>', 'working | waiting | idle (or an agent name, for its own hook payloads)')
     .allowUnknownOption()

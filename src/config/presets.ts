@@ -19,6 +19,8 @@ export interface Preset {
   command: string;
   /** The agent's own hook system, wired per run so that it reports its state (see attention/wiring.ts). */
   hooks: HookSource;
+  /** The first version whose hooks git-parallel wires (shared/AGENTS.md); absent: every version. */
+  hooksSince?: string;
   install: string;
   /** Used in a terminal pane (zellij, tmux). */
   interactive: AgentInvocation;
@@ -30,6 +32,7 @@ export const PRESETS = {
   claude: {
     command: 'claude',
     hooks: 'claude',
+    hooksSince: '1.0.61',
     install: 'npm install -g @anthropic-ai/claude-code',
     interactive: { args: [], prompt: 'arg', resume: ['--continue'] },
     headless: { args: ['-p'], prompt: 'arg', resume: ['-p', '--continue', 'Continue where you left off.'] },
@@ -44,6 +47,7 @@ export const PRESETS = {
   gemini: {
     command: 'gemini',
     hooks: 'gemini',
+    hooksSince: '0.27.0',
     install: 'npm install -g @google/gemini-cli',
     interactive: { args: [], prompt: { flag: '--prompt-interactive' }, resume: ['--resume', 'latest'] },
     headless: { args: [], prompt: { flag: '--prompt' }, resume: null },

@@ -26,12 +26,15 @@ export interface Captured {
   stderr: string;
 }
 
-/** Runs a command (stdin closed) and collects its output; never throws (127: could not start). */
+/**
+ * Runs a command (stdin closed) and collects its output; never throws (127: could not start).
+ * `timeoutMs`: past it the command is killed and the result says so (exit code 124, `timedOut`).
+ */
 export function runCaptured(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<Captured> {
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Captured & { timedOut?: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -40,13 +43,25 @@ export function runCaptured(
     });
     let stdout = '';
     let stderr = '';
+    // A child that forked and left its grandchildren holding the pipes would delay 'close': the timer answers.
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve({ exitCode: 124, stdout, stderr, timedOut: true });
+          }, options.timeoutMs);
+    const done = (result: Captured) => {
+      clearTimeout(timer);
+      resolve(result);
+    };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    child.on('error', (error) => resolve({ exitCode: 127, stdout, stderr: error.message }));
-    child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
+    child.on('error', (error) => done({ exitCode: 127, stdout, stderr: error.message }));
+    child.on('close', (code) => done({ exitCode: code ?? 1, stdout, stderr }));
   });
 }

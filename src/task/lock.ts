@@ -112,6 +112,23 @@ async function breakIfStale(lockDir: string): Promise<void> {
   await rename(grave, lockDir).catch(() => rm(grave, { recursive: true, force: true }));
 }
 
+export interface LockHealth {
+  held: boolean;
+  /** Its owner is gone: the next `up`/`down` takes it over. */
+  stale: boolean;
+  owner?: { pid: number; host: string; since: string; argv: string };
+}
+
+/** Whether a task's lock is held, and by a live process; for `parallel doctor`. */
+export async function inspectLock(lockDir: string): Promise<LockHealth> {
+  const info = await stat(lockDir).catch(() => undefined);
+  if (!info) return { held: false, stale: false };
+  const owner = await readOwner(lockDir);
+  const stale = owner && owner.host === hostname() ? !isAlive(owner) : Date.now() - info.mtimeMs > STALE_MS;
+  const shown = owner && { pid: owner.pid, host: owner.host, since: owner.since, argv: owner.argv };
+  return { held: true, stale, ...(shown ? { owner: shown } : {}) };
+}
+
 async function readOwner(lockDir: string): Promise<Owner | undefined> {
   try {
     const owner = JSON.parse(await readFile(join(lockDir, 'owner.json'), 'utf8')) as Owner;
