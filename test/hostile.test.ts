@@ -212,12 +212,12 @@ describe('prompts reach the agent byte-exact through the launcher (fast-check)',
     }
   }
 
-  // 1,500 prompts per run; PARALLEL_PROMPT_SCALE=10 for a longer soak.
+  // 600 prompts per run (each one a launcher run); PARALLEL_PROMPT_SCALE=10 for a longer soak.
   const scale = Number(process.env.PARALLEL_PROMPT_SCALE ?? 1);
   const modes: [string, PromptMode, number][] = [
-    ['arg', 'arg', 600],
-    ['{flag}', { flag: '--prompt' }, 450],
-    ['stdin', 'stdin', 450],
+    ['arg', 'arg', 300],
+    ['{flag}', { flag: '--prompt' }, 150],
+    ['stdin', 'stdin', 150],
   ];
   it.for(modes)('%s', async ([, mode, count]) => {
     const size = 150;

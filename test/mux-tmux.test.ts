@@ -127,7 +127,7 @@ describe('TmuxDriver', () => {
         const s = await driver.inspect(plan);
         return s?.panes.every((pane) => !pane.alive && pane.exitCode !== undefined) && s;
       },
-      { timeout: 20_000, message: 'both panes dead with their exit status' },
+      { timeout: 45_000, message: 'both panes dead with their exit status' },
     );
     expect(state.panes.map((p) => [p.index, p.exitCode])).toEqual([
       [1, 3],
