@@ -2,9 +2,10 @@
  * Layout rendering: golden files for every built-in layout (and a user template) at 1, 3 and 5
  * agents, each parsed as KDL v1 (kdljs 0.2.0) and checked against Zellij's layout rules
  * (test/support/zellij-layout-rules.mjs). Plans are built from a fake repository at fixed paths
- * so the goldens do not depend on the machine. `UPDATE_GOLDEN=1` rewrites them.
+ * so the goldens do not depend on the machine. They are vitest file snapshots: `npx vitest run -u`
+ * rewrites them after a deliberate change.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,7 +42,6 @@ const rules = (await import(
 )) as ZellijRules;
 
 const GOLDEN = resolve(import.meta.dirname, 'golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const FIXED_ROOT = '/home/dev/src/shop';
 const BASE = { ref: 'HEAD', commit: 'c0ffee'.padEnd(40, '0'), branch: 'main' };
 /** Zellij expands $VAR in `cwd`; with an empty environment an unexpanded `$` fails the check. */
@@ -73,17 +73,8 @@ function fakePlan(options: PlanOptions = {}): Plan {
   });
 }
 
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (UPDATE || !existsSync(file)) {
-    if (!UPDATE) throw new Error(`missing golden ${file}; run with UPDATE_GOLDEN=1 to create it`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual, `${name} (UPDATE_GOLDEN=1 rewrites it after a deliberate change)`).toBe(
-    readFileSync(file, 'utf8'),
-  );
-}
+/** Compares with test/golden/<name> (a file snapshot; CI fails on a missing one instead of writing it). */
+const golden = (name: string, actual: string) => expect(actual).toMatchFileSnapshot(join(GOLDEN, name));
 
 /** Every check a generated layout must pass, whatever its shape. */
 function assertValidLayout(kdl: string, plan: Plan): void {
@@ -111,11 +102,11 @@ function assertValidLayout(kdl: string, plan: Plan): void {
 describe('golden layouts', () => {
   for (const layout of LAYOUT_NAMES) {
     for (const agents of [1, 3, 5]) {
-      it(`${layout} with ${agents} agent(s)`, () => {
+      it(`${layout} with ${agents} agent(s)`, async () => {
         const plan = fakePlan({ layout, agents });
         const kdl = renderLayout(plan);
         assertValidLayout(kdl, plan);
-        golden(`${layout}-${agents}.kdl`, kdl);
+        await golden(`${layout}-${agents}.kdl`, kdl);
       });
     }
   }
@@ -145,13 +136,13 @@ layout {
 `;
 
   for (const agents of [1, 3, 5]) {
-    it(`a user template with a "${TEMPLATE_MARKER}" line, ${agents} agent(s)`, () => {
+    it(`a user template with a "${TEMPLATE_MARKER}" line, ${agents} agent(s)`, async () => {
       const plan = fakePlan({ layout: './team.kdl', agents });
       const kdl = renderLayout(plan, TEMPLATE);
       assertValidLayout(kdl, plan);
       expect(kdl).not.toContain(TEMPLATE_MARKER);
       expect(kdl).toContain('pane name="shell" size="30%"');
-      golden(`template-${agents}.kdl`, kdl);
+      await golden(`template-${agents}.kdl`, kdl);
     });
   }
 });
@@ -275,6 +266,36 @@ describe('renderBundle', () => {
     writeFileSync(join(scratch, 'plain.kdl'), 'layout {\n    pane\n}\n');
     const plan = fakePlan({ root: scratch, layout: 'plain.kdl' });
     await expect(renderBundle(plan)).rejects.toThrow(TEMPLATE_MARKER);
+  });
+
+  it('a template can name the arrangement on its marker line, and fills {task} and {count}', async () => {
+    writeFileSync(
+      join(scratch, 'stack.kdl'),
+      `layout {\n    tab name="{task}: {count} agents" {\n        ${TEMPLATE_MARKER} stacked\n    }\n}\n`,
+    );
+    const plan = fakePlan({ root: scratch, layout: 'stack.kdl', agents: 3 });
+    const { layout } = await renderBundle(plan);
+    assertValidLayout(layout, plan);
+    expect(layout).toContain(`tab name="${plan.task}: 3 agents" {`);
+    expect(layout).toContain('pane stacked=true {');
+  });
+
+  it('refuses a marker line naming an unknown arrangement, naming the file and the choices', async () => {
+    writeFileSync(join(scratch, 'odd.kdl'), `layout {\n    ${TEMPLATE_MARKER} spiral\n}\n`);
+    const plan = fakePlan({ root: scratch, layout: 'odd.kdl' });
+    await expect(renderBundle(plan)).rejects.toThrow(
+      /odd\.kdl cannot be used: .*"spiral"; use one of tiled, stacked, tabs, main-vertical/,
+    );
+  });
+
+  it('the built-in layouts are the files in layouts/', () => {
+    for (const name of LAYOUT_NAMES) {
+      const file = readFileSync(resolve(import.meta.dirname, '..', 'layouts', `${name}.kdl`), 'utf8');
+      expect(file).toContain(`${TEMPLATE_MARKER} ${name}`);
+      expect(renderLayout(fakePlan({ layout: name }))).toBe(
+        renderLayout(fakePlan({ layout: './x.kdl' }), file),
+      );
+    }
   });
 
   it('refuses an unknown layout name, listing the built-in ones', async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../assets.js';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
@@ -222,14 +222,8 @@ function syntaxProblem(error: unknown, file: string): string | undefined {
 
 /** Where `import … from 'git-parallel'` points inside a config: this very package, installed or not. */
 function selfEntry(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'dist', 'index.js')))
-      return join(dir, 'dist', 'index.js');
-    if (existsSync(join(dir, 'src', 'index.ts'))) return join(dir, 'src', 'index.ts');
-    dir = dirname(dir);
-  }
-  return join(dirname(fileURLToPath(import.meta.url)), 'index.js');
+  const built = join(packageRoot(), 'dist', 'index.js');
+  return existsSync(built) ? built : join(packageRoot(), 'src', 'index.ts');
 }
 
 export function firstLine(error: unknown): string {

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import { renderLauncher } from './launcher.js';
 import { isBuiltinLayout, LAYOUT_NAMES } from './layout-names.js';
-import { renderLayout, TEMPLATE_MARKER } from './zellij.js';
+import { LayoutTemplateError, renderLayout } from './zellij.js';
 
 export interface Bundle {
   layout: string;
@@ -17,11 +17,11 @@ export async function renderBundle(plan: Plan): Promise<Bundle> {
   let layout: string;
   try {
     layout = renderLayout(plan, template);
-  } catch {
-    throw new UserError(
-      `The layout template ${plan.layout} has no \`${TEMPLATE_MARKER}\` line. Put that comment alone on a line where the agent panes belong (inside a tab or the layout node).`,
-      { exitCode: 2 },
-    );
+  } catch (error) {
+    if (!(error instanceof LayoutTemplateError)) throw error;
+    throw new UserError(`The layout template ${plan.layout} cannot be used: ${error.message}.`, {
+      exitCode: 2,
+    });
   }
   const launchers = plan.candidates.map((c) => ({
     index: c.index,

@@ -1,21 +1,42 @@
+import { packageAsset } from '../assets.js';
 import type { Candidate, Plan } from '../plan/plan.js';
-import { formatKdl, type KdlNode, node } from './kdl.js';
-import type { LayoutName } from './layout-names.js';
+import { formatKdl, type KdlNode, node, quote } from './kdl.js';
+import { isBuiltinLayout, LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 
 export const TEMPLATE_MARKER = '// parallel:agents';
 
-/** Plan → one Zellij layout (KDL v1). `template` is the text of a user layout file, if any. */
-export function renderLayout(plan: Plan, template?: string): string {
-  if (template !== undefined) return renderIntoTemplate(plan, template);
-  const layout = plan.layout as LayoutName;
-  const tabs =
-    layout === 'tabs'
-      ? plan.candidates.map((c, i) =>
-          node('tab', { name: c.paneName, focus: i === 0 || undefined }, [agentPane(c)]),
-        )
-      : [node('tab', { name: plan.task, focus: true }, arrange(layout, plan.candidates))];
-  const doc = [node('layout', undefined, [chrome(), ...tabs])];
-  return `// git-parallel layout for task "${plan.task}" (${plan.candidates.length} agents, ${plan.layout}).\n${formatKdl(doc)}`;
+/** A layout template that cannot be used; the message says what is wrong (without the file name). */
+export class LayoutTemplateError extends Error {}
+
+/** The text of a built-in layout (layouts/<name>.kdl). */
+export const builtinLayout = (name: LayoutName) => packageAsset('layouts', `${name}.kdl`);
+
+/**
+ * Plan → one Zellij layout (KDL v1), from a template: a built-in one from layouts/, or the text
+ * of the user's file. Its `// parallel:agents [arrangement]` line becomes the agent panes;
+ * `{task}` and `{count}` become the task name and the number of agents.
+ */
+export function renderLayout(plan: Plan, template = builtinLayout(plan.layout as LayoutName)): string {
+  const lines = template.split('\n');
+  const at = lines.findIndex((line) => line.trim().startsWith(TEMPLATE_MARKER));
+  if (at === -1) {
+    throw new LayoutTemplateError(
+      `it has no \`${TEMPLATE_MARKER}\` line. Put that comment alone on a line where the agent panes belong (inside a tab, or directly in \`layout\` for \`${TEMPLATE_MARKER} tabs\`)`,
+    );
+  }
+  const word = lines[at]!.trim().slice(TEMPLATE_MARKER.length).trim() || 'tiled';
+  if (!isBuiltinLayout(word)) {
+    throw new LayoutTemplateError(
+      `its \`${TEMPLATE_MARKER}\` line names the arrangement "${word}"; use one of ${LAYOUT_NAMES.join(', ')}, or nothing for tiled`,
+    );
+  }
+  const indent = /^\s*/.exec(lines[at]!)![0];
+  const panes = formatKdl(arrange(word, plan.candidates), indent).replace(/\n$/, '');
+  const fill = (text: string) =>
+    text
+      .replaceAll('{task}', quote(plan.task).slice(1, -1))
+      .replaceAll('{count}', String(plan.candidates.length));
+  return [...lines.slice(0, at).map(fill), panes, ...lines.slice(at + 1).map(fill)].join('\n');
 }
 
 export function agentPane(candidate: Candidate, extra: KdlNode['props'] = {}): KdlNode {
@@ -35,6 +56,11 @@ function expansionSafe(path: string): string | undefined {
 }
 
 function arrange(layout: LayoutName, candidates: Candidate[]): KdlNode[] {
+  if (layout === 'tabs') {
+    return candidates.map((c, i) =>
+      node('tab', { name: c.paneName, focus: i === 0 || undefined }, [agentPane(c)]),
+    );
+  }
   if (layout === 'stacked') {
     return [
       node(
@@ -79,23 +105,4 @@ function tiled(candidates: Candidate[]): KdlNode[] {
     rows.push(row.length === 1 ? row[0]! : node('pane', { split_direction: 'vertical' }, row));
   }
   return rows;
-}
-
-function chrome(): KdlNode {
-  const bar = (location: string) =>
-    node('pane', { size: 1, borderless: true }, [node('plugin', { location })]);
-  return node('default_tab_template', undefined, [
-    bar('zellij:tab-bar'),
-    node('children'),
-    bar('zellij:status-bar'),
-  ]);
-}
-
-function renderIntoTemplate(plan: Plan, template: string): string {
-  const lines = template.split('\n');
-  const at = lines.findIndex((line) => line.trim() === TEMPLATE_MARKER);
-  if (at === -1) throw new Error(`missing ${TEMPLATE_MARKER}`);
-  const indent = /^\s*/.exec(lines[at]!)![0];
-  const panes = formatKdl(tiled(plan.candidates), indent).replace(/\n$/, '');
-  return [...lines.slice(0, at), panes, ...lines.slice(at + 1)].join('\n');
 }

@@ -25,11 +25,14 @@ export const ZELLIJ_DOUBLE = join(FIXTURE_BIN, 'zellij');
 /** The built CLI (`npx tsup`); PARALLEL_CLI (or GP_CLI) points at another build. */
 export const CLI = process.env.PARALLEL_CLI ?? process.env.GP_CLI ?? join(ROOT, 'dist/cli.js');
 
+/** tmux is optional on a laptop; in CI (scripts/test-deps.sh installs it) its absence fails the run. */
 export const hasTmux = (() => {
   try {
     execFileSync('tmux', ['-V'], { stdio: 'ignore' });
     return true;
   } catch {
+    if (process.env.CI)
+      throw new Error('tmux is not installed: CI runs every tmux test (scripts/test-deps.sh installs it)');
     return false;
   }
 })();
