@@ -58,6 +58,7 @@ function planOptions(command: Command): Command {
     .addOption(
       new Option(`-m, ${CONFIG_FLAGS.multiplexer} <name>`, 'terminal multiplexer').choices(MULTIPLEXERS),
     )
+    .option('--host <name>', 'run the new candidates on this machine (from `hosts` in the config), over SSH')
     .option('--json', 'print machine-readable JSON');
 }
 
@@ -116,6 +117,7 @@ Examples:
   parallel up add-auth --mux none --no-attach       headless: output in log files
   parallel up add-auth --prompt-editor              write the prompt in $EDITOR
   parallel up add-auth --agents 5 --prompt-for-new -p "…"   2 more candidates with a new prompt
+  parallel up add-auth --host box --agents 4        4 candidates on the host "box" (config hosts)
   parallel up add-auth --dry-run                    show what would happen`,
     )
     .action(run(async () => (await import('./commands/up.js')).up));

@@ -89,3 +89,18 @@ describe('only src/mux/ (and the config that names them) knows the multiplexers 
     expect(tmux.code).not.toMatch(/from '\.\/none\.js'/);
   });
 });
+
+describe('the programs run on a host over ssh (src/remote/)', () => {
+  test('reach git and the multiplexer there only through src/git/host.ts and src/mux/host-tmux.ts', () => {
+    const direct = /(^|[\s;(|&{`])(git|tmux|zellij)\s+(-C|-S|\w+-\w+|init|worktree|status|diff|rev-)/;
+    const hits = sources()
+      .filter(({ file }) => file.startsWith('remote/'))
+      .flatMap(({ file, code }) =>
+        code
+          .split('\n')
+          .map((line, i) => (direct.test(line) ? `${file}:${i + 1}: ${line.trim()}` : undefined))
+          .filter((hit): hit is string => hit !== undefined),
+      );
+    expect(hits).toEqual([]);
+  });
+});

@@ -22,7 +22,9 @@ delete corpusEnv.SOME_UNIQUE_VALUE;
 
 describe('zellij layout rules', () => {
   it("reads Zellij's layout corpus from ../shared/zellij (missing means a broken checkout, not a pass)", () => {
-    expect(okFiles.length, `no layouts in ${SHARED}/layout-corpus/ok or ${SHARED}/examples`).toBeGreaterThan(0);
+    expect(okFiles.length, `no layouts in ${SHARED}/layout-corpus/ok or ${SHARED}/examples`).toBeGreaterThan(
+      0,
+    );
     expect(errFiles.length, `no layouts in ${SHARED}/layout-corpus/err`).toBeGreaterThan(0);
   });
 

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { diffText, resolveCommit } from '../git/diff.js';
 import { isWorktree, worktreeStatus } from '../git/status.js';
 import { info, out, pc } from '../output.js';
+import { candidateRef } from '../remote/refs.js';
 
 export interface DiffOptions {
   stat?: boolean;
@@ -17,8 +18,8 @@ export async function diff(task: string, a: number, b: number | undefined, optio
   const root = rt.repo.root;
   const first = findCandidate(rt, a);
   const second = b === undefined ? undefined : findCandidate(rt, b);
-  const tipA = await branchTip(root, first);
-  const tipB = second ? await branchTip(root, second) : undefined;
+  const tipA = await branchTip(root, task, first);
+  const tipB = second ? await branchTip(root, task, second) : undefined;
   const [from, to] = second ? [tipA, tipB!] : [rt.state.base.commit, tipA];
   const dirty = await dirtyNotes([first, ...(second ? [second] : [])]);
   const text = from === to ? '' : await diffText(root, from, to, { stat: options.stat });
@@ -35,8 +36,8 @@ export async function diff(task: string, a: number, b: number | undefined, optio
   if (dirty.length) info(pc.dim('(parallel diff compares committed branch tips.)'));
 }
 
-async function branchTip(root: string, c: RecordedCandidate): Promise<string> {
-  const tip = await resolveCommit(root, `refs/heads/${c.branch}`);
+async function branchTip(root: string, task: string, c: RecordedCandidate): Promise<string> {
+  const tip = await resolveCommit(root, candidateRef(task, c));
   if (!tip) {
     throw new UserError(
       `The branch ${c.branch} of candidate ${c.index} does not exist any more, so there is nothing to compare. \`parallel restore\` brings back archived candidates.`,
@@ -48,7 +49,7 @@ async function branchTip(root: string, c: RecordedCandidate): Promise<string> {
 async function dirtyNotes(candidates: RecordedCandidate[]): Promise<string[]> {
   const notes: string[] = [];
   for (const c of candidates) {
-    if (!isWorktree(c.worktree)) continue;
+    if (c.host || !isWorktree(c.worktree)) continue;
     const status = await worktreeStatus(c.worktree);
     const count = status.uncommitted.length + status.untracked.length;
     if (count) {

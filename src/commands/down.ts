@@ -30,7 +30,7 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       exitCode: 2,
     });
   }
-  const rt = await loadRecordedTask(task);
+  const rt = await loadRecordedTask(task, process.cwd(), { fetch: false });
   if (n !== undefined) findCandidate(rt, n);
   const plan = rt.plan;
   const unlock = await lockTask(plan);
@@ -39,6 +39,8 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     const driver = await loadDriver(rt.state.mux);
     if (n !== undefined) await stopCandidate(rt, driver, n);
     else await driver.killSession(plan);
+    const remote = plan.candidates.filter((c) => c.host && (n === undefined || c.index === n));
+    if (remote.length) await (await import('../remote/stop.js')).stopRemoteAgents(plan, remote);
     if (!options.clean && n !== undefined) {
       const c = findCandidate(rt, n);
       info(
@@ -55,6 +57,7 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     const baseName = rt.state.base.branch ?? rt.state.base.commit.slice(0, 12);
     const facts = (await gatherCleanFacts(rt)).filter((f) => n === undefined || f.index === n);
     const cleanPlan = planClean(facts, { force: !!options.force, baseName });
+    cleanPlan.keep.push(...keptOnHosts(rt).filter((d) => n === undefined || d.facts.index === n));
     if (cleanPlan.archive) {
       const { dir } = await createArchive({
         commonDir: rt.repo.commonDir,
@@ -101,12 +104,13 @@ async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
   const root = rt.repo.root;
   const { base } = rt.state;
   const target = (base.branch && (await resolveCommit(root, `refs/heads/${base.branch}`))) || base.commit;
+  const local = rt.candidates.filter((c) => !c.host);
   const [worktrees, { facts }] = await Promise.all([
     listWorktrees(root),
-    readCandidateFacts(root, target, rt.candidates),
+    readCandidateFacts(root, target, local),
   ]);
   return Promise.all(
-    rt.candidates.map(async (c, i): Promise<CleanFacts> => {
+    local.map(async (c, i): Promise<CleanFacts> => {
       const git = facts[i]!;
       const entry = worktrees.find((w) => samePath(w.path, c.worktree));
       return {
@@ -125,6 +129,26 @@ async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
       };
     }),
   );
+}
+
+/** Candidates on other machines stay where they are: --clean removes only this machine's. */
+function keptOnHosts(rt: RecordedTask): CleanDecision[] {
+  return rt.candidates
+    .filter((c) => c.host)
+    .map((c) => ({
+      facts: {
+        index: c.index,
+        label: labelOf(rt.state.task, c),
+        branch: c.branch,
+        worktree: c.worktree,
+        worktreeExists: true,
+        head: null,
+        uncommitted: [],
+        untracked: [],
+        unmergedCommits: 0,
+      },
+      reasons: [`on host ${c.host}: --clean does not remove candidates on other machines yet`],
+    }));
 }
 
 /** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */

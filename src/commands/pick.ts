@@ -16,6 +16,7 @@ import {
 import { isWorktree, worktreeStatus } from '../git/status.js';
 import { addWorktreeOn, listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
 import { info, pc, warn } from '../output.js';
+import { candidateRef } from '../remote/refs.js';
 import { recordPick } from '../task/picked.js';
 
 export interface PickOptions {
@@ -39,7 +40,7 @@ export async function pick(task: string, n: number, options: PickOptions = {}): 
   const target = base.branch;
   const problem = await identityProblem(root);
   if (problem) throw new UserError(`Cannot pick candidate ${n}: ${problem}`);
-  const tip = await resolveCommit(root, `refs/heads/${c.branch}`);
+  const tip = await resolveCommit(root, candidateRef(task, c));
   if (!tip) {
     throw new UserError(
       `The branch ${c.branch} of candidate ${n} does not exist, so there is nothing to pick. \`parallel restore ${task}\` brings back archived candidates.`,
@@ -51,7 +52,7 @@ export async function pick(task: string, n: number, options: PickOptions = {}): 
       `The base branch ${target} of task "${task}" does not exist any more. Recreate it (\`git branch ${target} ${base.commit.slice(0, 12)}\`) or merge ${c.branch} by hand.`,
     );
   }
-  const pending = isWorktree(c.worktree) ? await worktreeStatus(c.worktree) : undefined;
+  const pending = !c.host && isWorktree(c.worktree) ? await worktreeStatus(c.worktree) : undefined;
   const pendingCount = pending ? pending.uncommitted.length + pending.untracked.length : 0;
   if (tip === base.commit || (await isAncestor(root, tip, targetTip))) {
     throw new UserError(

@@ -16,9 +16,23 @@ export async function send(task: string, text: string | undefined, options: Send
   const message = (await messageFrom(text, options.file)).replace(/\n+$/, '');
   if (!message.trim())
     throw new UserError('The message is empty; pass some text or a non-empty --file.', { exitCode: 2 });
-  const rt = await loadRecordedTask(task);
-  const targets = selectCandidates(rt, options.to, '--to');
+  const rt = await loadRecordedTask(task, process.cwd(), { fetch: false });
+  const all = selectCandidates(rt, options.to, '--to');
   const plan = rt.plan;
+  // Candidates on other machines get the text in their agent's tmux session there.
+  const remote = plan.candidates.filter((c) => c.host && all.some((t) => t.index === c.index));
+  const targets = all.filter((c) => !c.host);
+  const sent: number[] = [];
+  const skipped: string[] = [];
+  if (remote.length) {
+    const { sendRemote } = await import('../remote/send.js');
+    for (const c of remote) {
+      const failure = await sendRemote(plan, c, message);
+      if (failure) skipped.push(failure);
+      else sent.push(c.index);
+    }
+    if (!targets.length) return report(message, sent, skipped);
+  }
   const driver = await loadDriver(rt.state.mux);
   if (!driver.capabilities.canType) {
     // A driver without a terminal lets itself explain (it throws a UserError).
@@ -31,8 +45,6 @@ export async function send(task: string, text: string | undefined, options: Send
       `The ${rt.state.mux} session ${rt.state.session} of task "${task}" is not running, so there is no pane to type into. \`parallel up ${task}\` starts it again (agents resume), then send again.`,
     );
   }
-  const sent: number[] = [];
-  const skipped: string[] = [];
   for (const c of targets) {
     const pane = session.panes.find((p) => p.index === c.index);
     const state = resolveState(readAgentState(plan.paths.dir, c.index), pane);
@@ -43,6 +55,10 @@ export async function send(task: string, text: string | undefined, options: Send
       sent.push(c.index);
     }
   }
+  report(message, sent, skipped);
+}
+
+function report(message: string, sent: number[], skipped: string[]): void {
   if (!sent.length) throw new UserError(`Nothing was sent: ${skipped.join('; ')}.`);
   if (skipped.length) warn(`not sent to ${skipped.join('; ')}.`);
   info(

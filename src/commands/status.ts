@@ -79,12 +79,18 @@ function formatCandidate(c: CandidateWithCost): string {
   );
   const work = `${c.commitsAhead} commit(s), ${c.changedFiles} file(s)${c.uncommitted || c.untracked ? `, ${c.uncommitted} uncommitted, ${c.untracked} untracked` : ''}`;
   const when = c.lastActivity ? ago(c.lastActivity) : '';
-  const wt = c.worktreeExists ? '' : pc.red(' (worktree missing: run `parallel up`)');
+  const wt =
+    c.agentState === 'unreachable'
+      ? pc.yellow(` (host ${c.host} does not answer: ${c.unreachable}; its agent may still be running there)`)
+      : c.worktreeExists
+        ? ''
+        : pc.red(' (worktree missing: run `parallel up`)');
+  const where = c.host ? pc.dim(` @${c.host}`) : '';
   const cost = pc.dim(
     `time ${formatWall(c.cost)}, tokens ${formatTokens(c.cost)}, cost ${formatCost(c.cost)}`,
   );
   const picked = c.picked ? pc.green(` picked (${c.picked.mode} into ${c.picked.branch})`) : '';
-  const row = `  #${c.index} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(24)} ${work}  ${pc.dim(when)}  ${cost}${picked}${wt}`;
+  const row = `  #${c.index}${where} ${c.agent.padEnd(9)} ${c.branch.padEnd(18)} ${state.padEnd(24)} ${work}  ${pc.dim(when)}  ${cost}${picked}${wt}`;
   const lines = c.state === 'failed' ? (c.lastLines ?? []).slice(-5).map((l) => pc.dim(`      │ ${l}`)) : [];
   return [row, ...lines].join('\n');
 }

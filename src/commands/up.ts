@@ -128,7 +128,8 @@ async function recover(task: string, options: UpOptions, ctx: TaskContext): Prom
 
 /** Warns at once about what is known; resolves with the uncommitted-changes warning, if any. */
 async function warnBeforeCreating(plan: Plan, actions: Action[]): Promise<string | undefined> {
-  if (!actions.some((a) => a.kind === 'create-worktree')) return undefined;
+  if (!actions.some((a) => a.kind === 'create-worktree' || (a.kind === 'remote-worktree' && a.base)))
+    return undefined;
   if (plan.prompt === undefined) {
     warn(
       'no prompt given (--prompt, --prompt-file or `prompt` in the config): the agents start without one.',
@@ -197,7 +198,7 @@ function summarize(plan: Plan, actions: Action[], hint: string, failures: StartF
         actions.length === 0 || fresh
           ? ''
           : `  ${change === 'left alone' ? pc.dim(change) : pc.yellow(change)}`;
-      return `${mark} ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.worktree}${shown}`;
+      return `${mark} ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.host ? `${c.host.name}:` : ''}${c.worktree}${shown}`;
     }),
     `  look:    ${hint}`,
     `  status:  parallel status ${plan.task}`,
@@ -208,7 +209,8 @@ function summarize(plan: Plan, actions: Action[], hint: string, failures: StartF
 /** Checked before anything is created: a missing agent would leave dead panes behind. */
 function assertAgentsInstalled(plan: Plan): void {
   const seen = new Set<string>();
-  for (const { agent } of plan.candidates) {
+  // A remote candidate's agent is looked for on its host (remote/reconcile).
+  for (const { agent } of plan.candidates.filter((c) => !c.host)) {
     if (seen.has(agent.command)) continue;
     seen.add(agent.command);
     const command =

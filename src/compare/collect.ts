@@ -24,12 +24,15 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
   const { state, repo, config, plan } = rt;
   const facts = await gatherCandidates(repo.root, state.task, state.base.commit, rt.candidates);
   const evals = options.evals ? config.eval : [];
+  // A remote candidate's evals run on its host, in its worktree there.
+  const hostOf = (index: number) => plan.candidates.find((c) => c.index === index)?.host;
   const jobs: EvalJob[] = facts
-    .filter((f) => f.worktreeExists)
+    .filter((f) => f.worktreeExists || hostOf(f.index))
     .flatMap((f) =>
       evals.map((e) => ({
         candidate: f.index,
         worktree: f.worktree,
+        ...(hostOf(f.index) ? { host: hostOf(f.index) } : {}),
         eval: e,
         env: {
           PARALLEL_TASK: state.task,

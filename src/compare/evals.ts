@@ -3,9 +3,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { EvalCommand } from '../config/resolve.js';
+import type { EvalCommand, ResolvedHost } from '../config/resolve.js';
 import { signalGroup } from '../proc/group.js';
 import { spawnGroup } from '../proc/spawn.js';
+import { remoteEvalSpawn } from '../remote/eval.js';
 import type { EvalResult } from './types.js';
 
 export interface EvalJob {
@@ -13,6 +14,8 @@ export interface EvalJob {
   worktree: string;
   eval: EvalCommand;
   env: Record<string, string>;
+  /** Set for a candidate on another machine: the eval runs there, in `worktree` on that host. */
+  host?: ResolvedHost;
 }
 
 export interface RunEvalsOptions {
@@ -61,10 +64,13 @@ export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Pro
   const { name, command, timeoutMs } = job.eval;
   const started = Date.now();
   const fd = openSync(logFile, 'w');
-  writeSync(fd, `$ ${command}\n# in ${job.worktree}\n`);
+  writeSync(fd, `$ ${command}\n# in ${job.worktree}${job.host ? ` on host ${job.host.name}` : ''}\n`);
+  const how = job.host
+    ? { ...remoteEvalSpawn(job.host, job.worktree, command, job.env, timeoutMs), cwd: undefined }
+    : { file: 'sh', args: ['-c', command], cwd: job.worktree };
   return new Promise((resolve) => {
-    const child = spawnGroup('sh', ['-c', command], {
-      cwd: job.worktree,
+    const child = spawnGroup(how.file, how.args, {
+      cwd: how.cwd,
       env: { ...process.env, ...job.env },
       stdio: ['ignore', fd, fd],
     });
@@ -88,8 +94,24 @@ export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Pro
       const durationMs = Date.now() - started;
       writeSync(fd, `\n# ${note} after ${(durationMs / 1000).toFixed(1)}s\n`);
       closeSync(fd);
-      const status = timedOut ? 'timeout' : exitCode === 0 ? 'pass' : exitCode === 127 ? 'missing' : 'fail';
-      resolve({ name, command, status, exitCode: timedOut ? null : exitCode, durationMs, log: logFile });
+      // On a host, the host's `timeout` ends the eval with 124.
+      const remoteTimeout = !!job.host && exitCode === 124;
+      const status =
+        timedOut || remoteTimeout
+          ? 'timeout'
+          : exitCode === 0
+            ? 'pass'
+            : exitCode === 127
+              ? 'missing'
+              : 'fail';
+      resolve({
+        name,
+        command,
+        status,
+        exitCode: timedOut || remoteTimeout ? null : exitCode,
+        durationMs,
+        log: logFile,
+      });
     };
     child.on('error', (error) => finish(null, `could not start: ${error.message}`));
     child.on('exit', (code, signal) =>

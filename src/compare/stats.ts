@@ -1,5 +1,6 @@
 import type { FileStat } from '../git/diff.js';
 import { readCandidateFacts } from '../git/facts.js';
+import { candidateRef } from '../remote/refs.js';
 import { labelOf, type RecordedCandidate } from './task.js';
 
 /** What git says about one candidate right now. */
@@ -24,9 +25,11 @@ export async function gatherCandidates(
   baseCommit: string,
   candidates: RecordedCandidate[],
 ): Promise<CandidateFacts[]> {
-  const { reader, facts } = await readCandidateFacts(repoRoot, baseCommit, candidates);
+  // A remote candidate's worktree is on its host; its commits are here (fetched).
+  const refs = candidates.map((c) => ({ ...c, ref: candidateRef(task, c), elsewhere: !!c.host }));
+  const { reader, facts } = await readCandidateFacts(repoRoot, baseCommit, refs);
   return Promise.all(
-    candidates.map(async (c, i) => ({
+    refs.map(async (c, i) => ({
       index: c.index,
       label: labelOf(task, c),
       agent: c.agent,

@@ -18,7 +18,11 @@ export interface RecordedTask extends TaskContext {
 }
 
 /** A task that `up` has recorded; anything else is a clear error. */
-export async function loadRecordedTask(task: string, cwd = process.cwd()): Promise<RecordedTask> {
+export async function loadRecordedTask(
+  task: string,
+  cwd = process.cwd(),
+  options: { fetch?: boolean } = {},
+): Promise<RecordedTask> {
   assertValidTaskName(task);
   const repo = await findRepo(cwd);
   const file = statePaths(repo.commonDir, task).stateFile;
@@ -28,6 +32,10 @@ export async function loadRecordedTask(task: string, cwd = process.cwd()): Promi
   const context = await loadTask(task, {}, cwd, repo);
   const state = context.state!;
   const candidates = [...(state.candidates as RecordedCandidate[])].sort((a, b) => a.index - b.index);
+  // Candidates on other machines: their branches come here as refs/parallel/<task>/<n>.
+  if (options.fetch !== false && candidates.some((c) => c.host)) {
+    await (await import('../remote/fetch.js')).fetchRemoteCandidates(context.plan);
+  }
   return { ...context, state, candidates };
 }
 

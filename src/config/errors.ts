@@ -137,6 +137,18 @@ const FIXES: Record<string, string | ((issue: Issue) => string)> = {
   'eval[].name': 'Use letters, digits, "-", "_" or ".", e.g. "unit-tests".',
   'eval[].command': 'Set the shell command to run, e.g. "npm test".',
   'eval[].timeout': 'Set a positive whole number of milliseconds (e.g. 120000), or remove it for 10 minutes.',
+  'agents[].host':
+    'Name one of the machines under "hosts" (e.g. hosts: { box: { ssh: "me@devbox", dir: "/srv/git-parallel/repo" } }), or remove "host" to run the agent on this machine.',
+  hosts:
+    'Write hosts: { NAME: { ssh: "user@machine", dir: "/absolute/path/on/it", sshArgs: ["-p", "2222"] } }; a name uses letters, digits, "-", "_" or ".".',
+  'hosts.*':
+    'Each host is { ssh: "user@machine", dir: "/absolute/path/on/it" } plus optional sshArgs (a list of ssh options).',
+  'hosts.*.ssh': 'Write the destination you would give ssh, e.g. ssh: "me@devbox" (options go in sshArgs).',
+  'hosts.*.dir':
+    'Give an absolute directory on that machine where git-parallel may keep this repository and its worktrees, e.g. dir: "/srv/git-parallel/myrepo" (it is created if missing).',
+  'hosts.*.sshArgs': (issue) =>
+    `Write the ssh options as a list of strings, e.g. sshArgs: ${exampleList(issue, ['-p', '2222'])}.`,
+  'hosts.*.sshArgs[]': 'Every ssh argument is a string: quote it (e.g. "2222").',
   stagger: 'Set the milliseconds between agent starts, from 0 to 60000 (0: all at once).',
   pool: 'Write pool: { size: 4 } (how many ready worktrees `up` can take), or remove it for no pool.',
   'pool.size': 'Set a whole number from 0 to 32 (0: no pool), e.g. pool: { size: 4 }.',
@@ -155,6 +167,7 @@ function kind(path: readonly PropertyKey[]): string {
   path.forEach((key, i) => {
     if (typeof key === 'number') out += '[]';
     else if (path[i - 1] === 'env' && (i === 1 || typeof path[i - 2] === 'number')) out += '.*';
+    else if (path[i - 1] === 'hosts' && i === 1) out += '.*';
     else out += out ? `.${String(key)}` : String(key);
   });
   return out;
@@ -176,6 +189,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
     pool: ['size'],
     'eval[]': ['name', 'command', 'timeout'],
     'agents[].prompt': ['flag'],
+    'hosts.*': ['ssh', 'dir', 'sshArgs'],
   };
   return shapes[kind(path)] ?? [];
 }

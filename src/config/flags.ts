@@ -31,4 +31,6 @@ export const CONFIG_FLAGS = {
   notify: null,
   startupWait: null,
   pool: null,
+  // `up --host NAME` chooses one of them for a run; the hosts themselves are config only.
+  hosts: null,
 } as const satisfies FlagTable;

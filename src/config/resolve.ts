@@ -15,6 +15,19 @@ export interface ResolvedAgent {
   headless: AgentInvocation;
   count: number;
   env: Record<string, string>;
+  /** Name of the machine (config `hosts`) that runs this agent; undefined: this machine. */
+  host?: string;
+}
+
+/** A machine that runs candidates over SSH. */
+export interface ResolvedHost {
+  name: string;
+  /** The destination given to ssh (`user@machine` or a Host alias). */
+  ssh: string;
+  /** Where the host keeps this repository's objects, worktrees and task files (absolute). */
+  dir: string;
+  /** Passed to every ssh call (port, identity, options). */
+  sshArgs: string[];
 }
 
 export interface EvalCommand {
@@ -43,6 +56,7 @@ export interface ResolvedConfig {
   startupWaitMs: number;
   /** Ready checkouts kept for `up` to take (0: none). */
   pool: { size: number };
+  hosts: Record<string, ResolvedHost>;
 }
 
 export const DEFAULTS = {
@@ -73,6 +87,12 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
     notify: user.notify ?? true,
     startupWaitMs: user.startupWait ?? DEFAULTS.startupWaitMs,
     pool: { size: user.pool?.size ?? 0 },
+    hosts: Object.fromEntries(
+      Object.entries(user.hosts ?? {}).map(([name, host]) => [
+        name,
+        { name, ssh: host.ssh, dir: host.dir.replace(/(.)\/+$/, '$1'), sshArgs: host.sshArgs ?? [] },
+      ]),
+    ),
   };
 }
 
@@ -113,6 +133,7 @@ export function resolveAgent(agent: AgentConfig): ResolvedAgent {
     headless: custom(base?.headless, 'arg'),
     count: agent.count ?? 1,
     env: agent.env ?? {},
+    ...(agent.host === undefined ? {} : { host: agent.host }),
   };
 }
 

@@ -26,6 +26,7 @@ export const agentSchema = z.strictObject({
   count: z.number().int('expected a whole number').min(1, 'expected at least 1').max(32).optional(),
   env: envMap.optional(),
   resume: z.union([z.array(z.string()), z.literal(false)]).optional(),
+  host: name.optional(),
 });
 
 const evalSchema = z.union([
@@ -37,35 +38,64 @@ const evalSchema = z.union([
   }),
 ]);
 
-export const configSchema = z.strictObject({
-  agents: z.array(agentSchema).min(1, 'expected at least one agent').optional(),
-  prompt: z.string().optional(),
-  worktrees: z
-    .strictObject({
-      dir: z.string().min(1).optional(),
-      branch: z.string().min(1).optional(),
-      base: z.string().min(1).optional(),
-    })
-    .optional(),
-  session: z.string().min(1).optional(),
-  multiplexer: z.enum(['auto', ...MULTIPLEXERS]).optional(),
-  layout: z.string().min(1).optional(),
-  setup: z.array(z.string().min(1)).optional(),
-  copy: z.array(z.string().min(1)).optional(),
-  env: envMap.optional(),
-  eval: z.array(evalSchema).optional(),
-  stagger: z.number().min(0).max(60_000).optional(),
-  /** The agent `parallel judge` runs: a configured agent's name, a preset name, or an agent of its own. */
-  judge: z.union([name, agentSchema.omit({ count: true })]).optional(),
-  notify: z.union([z.boolean(), z.strictObject({ command: z.string().min(1) })]).optional(),
-  startupWait: z.number().int().min(0).max(120_000).optional(),
-  pool: z
-    .strictObject({
-      size: z.number().int('expected a whole number').min(0, 'expected 0 or more').max(32).optional(),
-    })
-    .optional(),
+/** A machine that runs candidates over SSH. */
+export const hostSchema = z.strictObject({
+  ssh: z
+    .string()
+    .regex(
+      /^[^\s-][^\s]*$/,
+      'expected an ssh destination such as "user@devbox" or a Host alias from ~/.ssh/config',
+    ),
+  dir: z
+    .string()
+    .regex(/^\/[^\n]*$/, 'expected an absolute path on the host, such as "/srv/git-parallel/myrepo"'),
+  sshArgs: z.array(z.string()).optional(),
 });
 
+export const configSchema = z
+  .strictObject({
+    agents: z.array(agentSchema).min(1, 'expected at least one agent').optional(),
+    prompt: z.string().optional(),
+    worktrees: z
+      .strictObject({
+        dir: z.string().min(1).optional(),
+        branch: z.string().min(1).optional(),
+        base: z.string().min(1).optional(),
+      })
+      .optional(),
+    session: z.string().min(1).optional(),
+    multiplexer: z.enum(['auto', ...MULTIPLEXERS]).optional(),
+    layout: z.string().min(1).optional(),
+    setup: z.array(z.string().min(1)).optional(),
+    copy: z.array(z.string().min(1)).optional(),
+    env: envMap.optional(),
+    eval: z.array(evalSchema).optional(),
+    stagger: z.number().min(0).max(60_000).optional(),
+    /** The agent `parallel judge` runs: a configured agent's name, a preset name, or an agent of its own. */
+    judge: z.union([name, agentSchema.omit({ count: true })]).optional(),
+    notify: z.union([z.boolean(), z.strictObject({ command: z.string().min(1) })]).optional(),
+    startupWait: z.number().int().min(0).max(120_000).optional(),
+    pool: z
+      .strictObject({
+        size: z.number().int('expected a whole number').min(0, 'expected 0 or more').max(32).optional(),
+      })
+      .optional(),
+    hosts: z.record(name, hostSchema).optional(),
+  })
+  .superRefine((config, ctx) => {
+    const known = Object.keys(config.hosts ?? {});
+    config.agents?.forEach((agent, i) => {
+      if (agent.host === undefined || known.includes(agent.host)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agents', i, 'host'],
+        input: agent.host,
+        message: `unknown host "${agent.host}" (${known.length ? `hosts defined: ${known.join(', ')}` : 'no hosts are defined'})`,
+      });
+    });
+  });
+
+export type HostConfig = z.infer<typeof hostSchema>;
 export type AgentConfig = z.infer<typeof agentSchema>;
 /** What a user writes in parallel.config.ts. */
 export type UserConfig = z.input<typeof configSchema>;

@@ -39,6 +39,12 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
   const of = <K extends Action['kind']>(kind: K) =>
     actions.filter((a): a is Extract<Action, { kind: K }> => a.kind === kind);
 
+  const remote = actions.filter((a) => a.kind.startsWith('remote-'));
+  if (remote.length) {
+    // First: a host that stops answering half-way then leaves nothing half-done on this machine.
+    const { applyRemote } = await import('../remote/apply.js');
+    await applyRemote(plan, remote as Parameters<typeof applyRemote>[1], step);
+  }
   for (const action of of('prune-worktrees')) await step(action, () => pruneWorktrees(plan.repo.root));
   for (const action of of('discard-worktree'))
     await step(action, () => discardWorktree(plan.repo.root, action.path, action.adminDir));

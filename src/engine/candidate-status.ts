@@ -15,8 +15,8 @@ export interface CandidateStatus {
   branch: string;
   worktree: string;
   worktreeExists: boolean;
-  /** running | exited | missing (no pane / process) | not-started */
-  agentState: 'running' | 'exited' | 'missing';
+  /** running | exited | missing (no pane / process) | unreachable (its host does not answer) */
+  agentState: 'running' | 'exited' | 'missing' | 'unreachable';
   exitCode?: number;
   /** What the agent is doing: its hooks' last report checked against process facts (attention/resolve.ts). */
   state: AgentStateName;
@@ -34,6 +34,10 @@ export interface CandidateStatus {
   lastActivity?: string;
   /** Set once `parallel pick` brought this candidate in (the latest pick). */
   picked?: PickRecord;
+  /** The machine it runs on (config `hosts`); absent: this one. */
+  host?: string;
+  /** Why its host could not be asked (ssh's message), when agentState is `unreachable`. */
+  unreachable?: string;
 }
 
 export interface TaskStatus {
@@ -76,6 +80,10 @@ export async function taskStatus(
     covered && early
       ? early
       : statusReader(plan.repo.root, plan.base.commit, plan.candidates, plan.paths.runDir);
+  // Only a task with candidates on other machines reads the config (for the hosts' ssh details).
+  const remote = plan.candidates.some((c) => c.hostName)
+    ? import('../remote/status.js').then((m) => m.remoteStatusesOf(plan.task))
+    : undefined;
   const session = await driver.inspect(plan).catch(() => null);
   const panes = new Map((session?.panes ?? []).map((p) => [p.index, p]));
   const candidates = await Promise.all(
@@ -120,12 +128,17 @@ export async function taskStatus(
       };
     }),
   );
+  // A remote candidate's agent and work are on its host; the local pane is only a view of it.
+  const hosts = await remote;
+  const all = hosts
+    ? candidates.map((c) => (hosts.has(c.index) ? { ...c, ...hosts.get(c.index) } : c))
+    : candidates;
   return {
     task: plan.task,
     session: plan.session,
     mux: plan.mux,
     sessionAlive: session !== null,
     base: plan.base,
-    candidates,
+    candidates: all,
   };
 }

@@ -11,22 +11,27 @@ import type { Observed } from './reconcile.js';
 
 /** Reads everything the reconciler needs, in parallel. Changes nothing. */
 export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, string>): Promise<Observed> {
-  const paths = plan.candidates.map((c) => c.worktree);
-  const [listed, branches, session, staleFiles, admin] = await Promise.all([
+  const local = plan.candidates.filter((c) => !c.host);
+  const paths = local.map((c) => c.worktree);
+  const remote = plan.candidates.some((c) => c.host)
+    ? import('../remote/observe.js').then((m) => m.observeHosts(plan))
+    : undefined;
+  const [listed, branches, session, staleFiles, admin, hosts] = await Promise.all([
     // `git worktree list` dies on a registration half-written by a killed `git worktree add`.
     listWorktrees(plan.repo.root).catch(() => undefined),
     listBranches(
       plan.repo.root,
-      plan.candidates.map((c) => c.branch),
+      local.map((c) => c.branch),
     ),
     driver.inspect(plan),
     findStale(files),
     worktreeAdmin(plan.repo.commonDir, paths),
+    remote,
   ]);
   const worktrees = asPlanned(listed ?? worktreesFromAdmin(admin), paths);
   const existingPaths = new Set(paths.filter((p) => existsSync(p)));
   const prepared = new Set(
-    plan.candidates.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
+    local.filter((c) => existsSync(preparedMarker(plan, c.index))).map((c) => c.index),
   );
   const exitCodes = new Map<number, number>();
   for (const c of plan.candidates) {
@@ -41,7 +46,7 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
   }
   const lostHeads = new Map<string, string>();
   await Promise.all(
-    plan.candidates.map(async (c) => {
+    local.map(async (c) => {
       const registered = worktrees.find((w) => resolve(w.path) === c.worktree);
       const entry = admin.get(c.worktree);
       if (!registered || !entry || registered.branch !== c.branch || branches.has(c.branch)) return;
@@ -60,6 +65,7 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     locked,
     incomplete,
     lostHeads,
+    ...(hosts ? { hosts } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import type { WorktreeEntry } from '../git/worktrees.js';
 import type { PaneState, SessionState } from '../mux/types.js';
 import type { Plan } from '../plan/plan.js';
+import type { HostSeen } from '../remote/observe.js';
+import { describeRemoteAction, type RemoteAction, reconcileRemote } from '../remote/reconcile.js';
 
 /** What `up` can see of the world, gathered by observe.ts. */
 export interface Observed {
@@ -26,6 +28,8 @@ export interface Observed {
   incomplete: Map<string, { dir: string; interrupted: boolean }>;
   /** Worktree path → the commit it was on, for worktrees whose branch ref was deleted under them. */
   lostHeads: Map<string, string>;
+  /** Hosts of remote candidates, as one round trip to each saw them (absent: no remote candidates). */
+  hosts?: Map<string, HostSeen>;
 }
 
 export type Action =
@@ -38,7 +42,8 @@ export type Action =
   | { kind: 'write-files'; files: string[] }
   | { kind: 'create-session'; session: string; indexes: number[] }
   | { kind: 'add-pane'; session: string; index: number }
-  | { kind: 'restart-pane'; session: string; index: number; pane: string; alive: boolean };
+  | { kind: 'restart-pane'; session: string; index: number; pane: string; alive: boolean }
+  | RemoteAction;
 
 export interface Reconciliation {
   actions: Action[];
@@ -66,7 +71,14 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
   const created = new Set<number>();
   const rebuilt = new Set<number>();
   const unprepared: number[] = [];
+  if (observed.hosts) {
+    const remote = reconcileRemote(plan, observed.hosts);
+    actions.push(...remote.actions);
+    problems.push(...remote.problems);
+  }
   for (const c of plan.candidates) {
+    // Candidates on another machine are that host's business (reconcileRemote).
+    if (c.host) continue;
     let registered = byPath.get(c.worktree);
     let exists = observed.existingPaths.has(c.worktree);
     const branchCommit = observed.branches.get(c.branch);
@@ -176,6 +188,8 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
     });
     return { actions, problems };
   }
+  // A remote agent (re)started under a live view: the view follows it.
+  for (const a of actions) if (a.kind === 'remote-start') created.add(a.index);
   for (const c of plan.candidates) {
     const panes = session.panes.filter((p) => p.index === c.index);
     const alive = panes.find((p) => p.alive);
@@ -224,5 +238,7 @@ export function describeAction(action: Action): string {
       return `add the pane of candidate ${action.index} to session ${action.session}`;
     case 'restart-pane':
       return `restart the agent of candidate ${action.index} (${action.alive ? 'its worktree was rebuilt under it' : 'it crashed, was killed, or starts over'})`;
+    default:
+      return describeRemoteAction(action);
   }
 }

@@ -8,6 +8,10 @@ export interface CandidateRef {
   index: number;
   branch: string;
   worktree: string;
+  /** The full ref that holds its commits here; default `refs/heads/<branch>`. */
+  ref?: string;
+  /** Its worktree is on another machine: only its commits (at `ref`) are read here. */
+  elsewhere?: boolean;
 }
 
 /** What git says about one candidate against a base commit. */
@@ -63,9 +67,9 @@ export class CandidateGitReader {
       ? { untracked: 'all', noRenames: true }
       : // With a status per CPU or more running at once, git's own lstat threads only add overhead.
         { noPreload: candidates.length >= availableParallelism() };
-    this.tips = branchTips(
+    this.tips = refTips(
       root,
-      candidates.map((c) => c.branch),
+      candidates.map((c) => refOf(c)),
     );
     for (const c of candidates) this.start(c);
   }
@@ -120,7 +124,7 @@ export class CandidateGitReader {
   }
 
   private async readStatus(c: CandidateRef): Promise<WorktreeStatus | undefined> {
-    if (!isWorktree(c.worktree)) return undefined;
+    if (c.elsewhere || !isWorktree(c.worktree)) return undefined;
     const args = statusArgs(this.statusOptions);
     const result = await git(c.worktree, args, { optionalLocks: this.options.mayWriteIndex?.(c) ?? false });
     if (result.exitCode === 0) return parseStatusZ(result.stdout);
@@ -129,7 +133,7 @@ export class CandidateGitReader {
   }
 
   private async readFacts(status: Promise<WorktreeStatus | undefined>, c: CandidateRef) {
-    const tip = (await this.tips).get(c.branch);
+    const tip = (await this.tips).get(refOf(c));
     const moved = tip !== undefined && tip.commit !== this.base;
     const [read, ahead] = await Promise.all([
       status,
@@ -154,7 +158,8 @@ interface Started {
   facts: Promise<CandidateGitFacts>;
 }
 
-const key = (c: CandidateRef) => `${c.index}\0${c.branch}\0${c.worktree}`;
+const key = (c: CandidateRef) => `${c.index}\0${refOf(c)}\0${c.worktree}`;
+const refOf = (c: CandidateRef) => c.ref ?? `refs/heads/${c.branch}`;
 
 /** Reads the facts of a few candidates once (compare, down --clean). */
 export async function readCandidateFacts(
@@ -172,19 +177,21 @@ interface Tip {
   date: Date;
 }
 
-/** Branch → tip commit and its committer date, in one git call. */
-async function branchTips(root: string, branches: string[]): Promise<Map<string, Tip>> {
+/** Full ref → tip commit and its committer date, in one git call. */
+async function refTips(root: string, refs: string[]): Promise<Map<string, Tip>> {
   const tips = new Map<string, Tip>();
-  if (branches.length === 0) return tips;
+  if (refs.length === 0) return tips;
+  const wanted = new Set(refs);
   const result = await git(root, [
     'for-each-ref',
     '--format=%(objectname) %(committerdate:iso-strict) %(refname)%00',
-    ...branches.map((b) => `refs/heads/${b}`),
+    ...refs,
   ]);
   for (const record of result.stdout.split('\0')) {
     const [commit, date, ref] = record.replace(/^\n/, '').split(' ');
-    if (!commit || !date || !ref?.startsWith('refs/heads/')) continue;
-    tips.set(ref.slice('refs/heads/'.length), { commit, date: new Date(date) });
+    // for-each-ref matches by prefix too: refs/heads/a also lists refs/heads/a/b.
+    if (!commit || !date || !ref || !wanted.has(ref)) continue;
+    tips.set(ref, { commit, date: new Date(date) });
   }
   return tips;
 }

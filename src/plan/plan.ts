@@ -6,11 +6,13 @@ import {
   type Multiplexer,
   type ResolvedAgent,
   type ResolvedConfig,
+  type ResolvedHost,
   resolveAgent,
 } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import type { BaseCommit, Repo } from '../git/repo.js';
 import { capabilitiesOf } from '../mux/capabilities.js';
+import { remoteWorktree } from '../remote/paths.js';
 import type { TaskState } from '../task/state.js';
 import { launcherFile, type StatePaths, statePaths } from './paths.js';
 
@@ -22,6 +24,8 @@ export interface PlanFlags {
   agents?: number;
   agent?: string[];
   layout?: string;
+  /** `--host NAME`: new candidates of this run go to that host. */
+  host?: string;
 }
 
 export interface Candidate {
@@ -42,6 +46,8 @@ export interface Candidate {
   /** The candidates a synthesized candidate combines. */
   synthesizedFrom?: number[];
   env: Record<string, string>;
+  /** The machine that runs it (its `worktree` is a path there); undefined: this machine. */
+  host?: ResolvedHost;
 }
 
 export interface Plan {
@@ -69,7 +75,11 @@ export interface Plan {
 /** What looking at a task needs (`status`, a driver's inspect): all of it recorded in its state. */
 export interface PlanView
   extends Pick<Plan, 'task' | 'repo' | 'base' | 'session' | 'mux' | 'layout' | 'paths'> {
-  candidates: (Pick<Candidate, 'index' | 'branch' | 'worktree' | 'launcher'> & { agent: { name: string } })[];
+  candidates: (Pick<Candidate, 'index' | 'branch' | 'worktree' | 'launcher'> & {
+    agent: { name: string };
+    /** The host (config `hosts`) it runs on; absent: this machine. */
+    hostName?: string;
+  })[];
 }
 
 /** A recorded task as {@link PlanView}, without reading the config. Pure. */
@@ -89,6 +99,7 @@ export function viewFromState(repo: Repo, state: TaskState): PlanView {
       worktree: c.worktree,
       launcher: launcherFile(paths, c.index),
       agent: { name: c.agent },
+      ...(c.host ? { hostName: c.host } : {}),
     })),
   };
 }
@@ -123,6 +134,8 @@ export interface RecordedSlot {
   /** The candidate's own prompt file, relative to the task's state dir (default: prompt.txt). */
   promptFile?: string;
   synthesizedFrom?: number[];
+  /** Name of the host (config `hosts`) that runs it; absent: this machine. */
+  host?: string;
 }
 
 /** Config + task + flags → the desired state. Pure: no I/O. */
@@ -138,10 +151,13 @@ export function buildPlan(input: PlanInput): Plan {
     const slot = recorded[i];
     const n = slot ? slot.index : ++next;
     const vars = { repo: repo.name, task, n: String(n), agent: agent.name };
+    const host = findHost(config, slot ? slot.host : (input.flags.host ?? agent.host), configLabel);
     const dir = expand(config.worktrees.dir, vars, `${configLabel}: worktrees.dir`);
     const worktree =
       slot?.worktree ??
-      resolve(repo.root, dir.startsWith('~/') ? join(input.home ?? homedir(), dir.slice(2)) : dir);
+      (host
+        ? remoteWorktree(host, task, n)
+        : resolve(repo.root, dir.startsWith('~/') ? join(input.home ?? homedir(), dir.slice(2)) : dir));
     const branch = slot?.branch ?? expand(config.worktrees.branch, vars, `${configLabel}: worktrees.branch`);
     const port = portBase + n;
     const own = slot?.promptFile !== undefined && slot.promptFile !== basename(paths.promptFile);
@@ -164,6 +180,7 @@ export function buildPlan(input: PlanInput): Plan {
         PARALLEL_INDEX: String(n),
         PARALLEL_PORT: String(port),
       },
+      ...(host ? { host } : {}),
     };
   });
   assertPromptFitsArgv(candidates, input.mux);
@@ -227,6 +244,17 @@ function findAgent(config: ResolvedConfig, name: string): ResolvedAgent {
   throw new UserError(`Unknown agent "${name}" in --agent. Use a configured agent or a preset: ${known}.`, {
     exitCode: 2,
   });
+}
+
+function findHost(config: ResolvedConfig, name: string | undefined, configLabel: string) {
+  if (name === undefined) return undefined;
+  const host = config.hosts[name];
+  if (host) return host;
+  const known = Object.keys(config.hosts);
+  throw new UserError(
+    `Unknown host "${name}". ${known.length ? `The hosts in ${configLabel} are ${known.join(', ')}.` : `${configLabel} defines no hosts.`} Add it under \`hosts\` (e.g. hosts: { ${name}: { ssh: 'user@machine', dir: '/srv/git-parallel/repo' } }) or choose a defined one.`,
+    { exitCode: 2 },
+  );
 }
 
 const PLACEHOLDER = /\{([a-z]+)\}/g;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
+import { renderRemotePane } from '../remote/render.js';
 import { renderLauncher } from './launcher.js';
 import { isBuiltinLayout, LAYOUT_NAMES } from './layout-names.js';
 import { LayoutTemplateError, renderLayout } from './zellij.js';
@@ -26,7 +27,8 @@ export async function renderBundle(plan: Plan): Promise<Bundle> {
   const launchers = plan.candidates.map((c) => ({
     index: c.index,
     path: c.launcher,
-    content: renderLauncher(plan, c),
+    // A remote candidate's agent runs on its host; the local pane is a view of it.
+    content: c.host ? renderRemotePane(plan, c) : renderLauncher(plan, c),
   }));
   return { layout, launchers };
 }

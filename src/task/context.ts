@@ -21,6 +21,8 @@ export interface TaskFlags {
   base?: string;
   layout?: string;
   mux?: Multiplexer;
+  /** New candidates of this run go to this host (config `hosts`). */
+  host?: string;
 }
 
 export interface TaskContext {
@@ -71,7 +73,12 @@ export async function loadTask(
     base,
     mux,
     prompt,
-    flags: { agents: agentFlags.agents, agent: agentFlags.agent, layout: flags.layout ?? state?.layout },
+    flags: {
+      agents: agentFlags.agents,
+      agent: agentFlags.agent,
+      layout: flags.layout ?? state?.layout,
+      host: flags.host,
+    },
     recorded: state && !flags.agent?.length ? state.candidates : undefined,
     hook: hookCommand(),
     prompts,

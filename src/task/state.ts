@@ -25,6 +25,8 @@ export interface TaskState {
     /** The file its launcher reads the prompt from, relative to the task's state dir. */
     promptFile?: string;
     synthesizedFrom?: number[];
+    /** Name of the host (config `hosts`) that runs it; absent: this machine. */
+    host?: string;
   }[];
 }
 
@@ -44,6 +46,7 @@ export function stateFromPlan(plan: Plan, previous?: TaskState): TaskState {
       worktree: c.worktree,
       ...(c.label !== `${plan.task}-${c.index}` ? { label: c.label } : {}),
       promptFile: relative(plan.paths.dir, c.promptFile),
+      ...(c.host ? { host: c.host.name } : {}),
       ...synthesizedFrom(c, previous),
     })),
   };
