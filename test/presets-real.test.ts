@@ -1,8 +1,8 @@
 // The presets against the real agent CLIs from npm (cached between runs): each preset's argv,
 // with a prompt that starts with "-", must get past the CLI's argument parser and stop at its
 // login, auth or network step — never at a usage error. No account or network is needed.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,46 +40,76 @@ beforeAll(() => {
   );
 }, 16 * 60_000);
 
-function runCli(command: string, args: string[]) {
+/**
+ * Runs one agent CLI in a fresh home and repository. Asynchronous, so the concurrent tests
+ * really run side by side and each one's time limit counts only its own run.
+ */
+async function runCli(command: string, args: string[], limitMs: number) {
   const home = mkdtempSync(join(tmpdir(), 'gp-agent-home-'));
   const cwd = mkdtempSync(join(tmpdir(), 'gp-agent-repo-'));
   execFileSync('git', ['init', '-q'], { cwd });
   const env = { PATH: process.env.PATH, HOME: home, TERM: 'dumb', CI: '1', NO_COLOR: '1' };
-  const result = spawnSync(bin(command), args, {
-    cwd,
-    env,
-    timeout: 10_000,
-    input: '',
-    encoding: 'utf8',
-    killSignal: 'SIGKILL',
+  // Its own process group: a CLI that started helpers (an updater, a server) is stopped with them.
+  const child = spawn(bin(command), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
   });
-  return {
-    output: `${result.stdout}\n${result.stderr}`,
-    status: result.status,
-    timedOut: result.error !== undefined,
-  };
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  let timedOut = false;
+  // A CLI that reached the network may wait there; by then it has accepted its arguments.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    process.kill(-child.pid!, 'SIGKILL');
+  }, limitMs);
+  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  clearTimeout(timer);
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
+  child.stdout.destroy();
+  child.stderr.destroy();
+  rmSync(home, { recursive: true, force: true });
+  rmSync(cwd, { recursive: true, force: true });
+  return { output, status, timedOut };
 }
 
-describe.concurrent.each(Object.keys(ACCEPTED) as Exclude<PresetName, 'aider'>[])(
+/** --help must finish; a real run may wait on the network, after its arguments were accepted. */
+const HELP_LIMIT_MS = 30_000;
+const RUN_LIMIT_MS = 10_000;
+
+// One CLI at a time: each is a large Node program, and eight at once on two cores take longer
+// than any of them alone.
+describe.each(Object.keys(ACCEPTED) as Exclude<PresetName, 'aider'>[])(
   'preset %s against the real CLI',
   (name) => {
     const preset = PRESETS[name];
 
-    it('headless argv with a leading-dash prompt is accepted', () => {
-      const { output, timedOut } = runCli(preset.command, promptArgv(preset.headless, PROMPT));
+    it('headless argv with a leading-dash prompt is accepted', async () => {
+      const { output, timedOut } = await runCli(
+        preset.command,
+        promptArgv(preset.headless, PROMPT),
+        RUN_LIMIT_MS,
+      );
       expect(output).not.toMatch(REFUSED);
       // A CLI that went on to the network and hung there accepted its arguments too.
       if (!timedOut) expect(output).toMatch(ACCEPTED[name]);
-    }, 30_000);
+    }, 60_000);
 
-    it('--help lists the resume option the preset uses', () => {
+    it('--help lists the resume option the preset uses', async () => {
       const resume = preset.interactive.resume;
       const flag = resume.find((a) => a.startsWith('-')) ?? resume[0]!;
-      const help = runCli(
+      const help = await runCli(
         preset.command,
         resume[0]!.startsWith('-') ? ['--help'] : [resume[0]!, '--help'],
-      ).output;
-      expect(help).toContain(flag);
-    }, 30_000);
+        HELP_LIMIT_MS,
+      );
+      expect(help.timedOut, `${preset.command} --help did not finish within ${HELP_LIMIT_MS} ms`).toBe(false);
+      expect(help.output).toContain(flag);
+    }, 60_000);
   },
 );
