@@ -35,11 +35,11 @@ export async function main(argv: string[]): Promise<number> {
  */
 async function runWithoutParser(args: string[]): Promise<boolean> {
   const [command, ...rest] = args;
-  const words = rest.filter((a) => a !== '--json');
+  const words = rest.filter((a) => a !== '--json' && !(command === 'ls' && a === '--names'));
   if (words.some((a) => a.startsWith('-'))) return false;
-  const json = words.length < rest.length;
+  const json = rest.includes('--json');
   if (command === 'ls' && words.length === 0) {
-    await (await import('./commands/ls.js')).ls({ json });
+    await (await import('./commands/ls.js')).ls({ json, names: rest.includes('--names') });
     return true;
   }
   if (command === 'status' && words.length <= 1) {

@@ -189,6 +189,7 @@ Examples:
     .command('ls')
     .description('list every task of this repository')
     .option('--json', 'print JSON')
+    .addOption(new Option('--names', 'task names only, one a line (for shell completion)').hideHelp())
     .addHelpText('after', examples(['parallel ls', 'parallel ls --json']))
     .action(run(async () => (await import('./commands/ls.js')).ls));
 

@@ -12,6 +12,7 @@ import { judgeAgent } from '../src/doctor/agents.js';
 import { atLeast, parseVersion } from '../src/doctor/check.js';
 import { judgePath } from '../src/doctor/on-path.js';
 import { judgeMultiplexers, type MuxProbe } from '../src/mux/requirements.js';
+import { validJson } from './support/json-schema.js';
 import { makeRepo, type TestRepo } from './support/repo.js';
 
 const level = (checks: { id: string; level: string }[], id: string) => checks.find((c) => c.id === id)?.level;
@@ -136,7 +137,7 @@ describe('parallel doctor through the CLI', { timeout: 60_000 }, () => {
       env: { PATH: `${bin}${delimiter}${repo.env.PATH}` },
     });
     expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout) as {
+    const report = validJson('doctor', result.stdout) as {
       version: number;
       checks: { id: string; level: string; message: string }[];
       blockers: number;

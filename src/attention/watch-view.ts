@@ -13,7 +13,7 @@ export interface WatchRow {
   since: string | null;
   exitCode: number | null;
   commitsAhead: number;
-  changedFiles: number;
+  filesChanged: number;
   /** The last line of output the agent's pane (or log) shows. */
   lastLine: string | null;
   /** The multiplexer's id of its pane, for jumping there. */
@@ -37,7 +37,7 @@ export async function watchRows(plan: Plan, driver: MuxDriver): Promise<WatchRow
         since: c.since,
         exitCode: c.exitCode ?? null,
         commitsAhead: c.commitsAhead,
-        changedFiles: c.changedFiles,
+        filesChanged: c.filesChanged,
         lastLine: lines.at(-1) ?? null,
         pane: pane?.id ?? null,
       };
@@ -75,7 +75,7 @@ export function renderWatch(
     const since = row.since ? ago(row.since) : '';
     const head = `${first + i === selected ? '›' : ' '} #${String(row.index).padEnd(2)} ${cut(row.agent, 9).padEnd(9)} `;
     const stateText = cut(`${state} ${since}`.trim(), 24).padEnd(24);
-    const work = `${row.commitsAhead}c ${row.changedFiles}f`.padEnd(8);
+    const work = `${row.commitsAhead}c ${row.filesChanged}f`.padEnd(8);
     const rest = Math.max(0, width - head.length - 24 - 8 - 1);
     const last = cut(row.lastLine ?? '', rest);
     const color = COLORS[row.state] ?? pc.magenta;

@@ -2,7 +2,7 @@ import { collectComparison, evalProblems } from '../compare/collect.js';
 import { renderCompare } from '../compare/table.js';
 import { loadRecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
-import { out, pc, printJson } from '../output.js';
+import { out, pc, printJsonOutput } from '../output.js';
 
 export interface CompareOptions {
   json?: boolean;
@@ -19,7 +19,7 @@ export async function compare(task: string, options: CompareOptions = {}): Promi
     onProgress: progress?.update,
   });
   progress?.end();
-  if (options.json) printJson(json);
+  if (options.json) printJsonOutput(json);
   else out(renderCompare(json, pc));
   const problems = evalProblems(json);
   if (problems.length) {

@@ -2,7 +2,7 @@ import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import { findRepo, type Repo, resolveBase } from '../git/repo.js';
-import { info, out, pc, printJson } from '../output.js';
+import { info, out, pc, printJsonOutput } from '../output.js';
 import { tasksDir } from '../plan/paths.js';
 import { poolDir } from '../plan/plan.js';
 import { drainPool, fillPool, type Pool, poolEntries } from '../pool/pool.js';
@@ -33,7 +33,12 @@ export async function poolStatus(options: { json?: boolean }): Promise<void> {
   const { config, pool } = await context();
   const { ready, filling } = await poolEntries(pool);
   if (options.json) {
-    return printJson({ dir: pool.dir, size: config.pool.size, ready, filling: filling.map((e) => e.path) });
+    return printJsonOutput({
+      dir: pool.dir,
+      size: config.pool.size,
+      ready,
+      filling: filling.map((e) => e.path),
+    });
   }
   const lines = [
     `Pool ${pool.dir}: ${ready.length} ready, ${filling.length} being made, size ${config.pool.size} in the config.`,
@@ -45,7 +50,7 @@ export async function poolStatus(options: { json?: boolean }): Promise<void> {
 export async function poolDrain(options: { json?: boolean }): Promise<void> {
   const { pool } = await context();
   const { removed, kept } = await drainPool(pool);
-  if (options.json) return printJson({ removed, kept });
+  if (options.json) return printJsonOutput({ removed, kept });
   info(`${pc.green('✔')} Removed ${removed.length} pool worktree(s).`);
   if (kept.length) {
     throw new UserError(

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeArrangement } from '../mux/arrangement.js';
-import { out, printJson } from '../output.js';
+import { out, printJsonOutput } from '../output.js';
 import { assertValidTaskName } from '../plan/task-name.js';
 import { renderBundle } from '../render/bundle.js';
 import { loadTask, type TaskFlags } from '../task/context.js';
@@ -32,7 +32,7 @@ export async function render(task: string, flags: RenderOptions): Promise<void> 
   const bundle = await renderBundle(plan);
   if (!options.out) {
     if (options.json)
-      printJson({
+      printJsonOutput({
         layout: bundle.layout,
         launchers: Object.fromEntries(bundle.launchers.map((l) => [l.path, l.content])),
       });

@@ -8,7 +8,7 @@ import {
 } from '../engine/candidate-status.js';
 import { findRepo } from '../git/repo.js';
 import { loadDriver } from '../mux/index.js';
-import { out, pc, printJson } from '../output.js';
+import { out, pc, printJsonOutput } from '../output.js';
 import { statePaths } from '../plan/paths.js';
 import { viewFromState } from '../plan/plan.js';
 import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
@@ -51,12 +51,12 @@ export async function status(task: string | undefined, options: { json?: boolean
       const candidates = status.candidates.map((c, j) => ({
         ...c,
         cost: cost[j]!,
-        ...(picked?.index === c.index ? { picked } : {}),
+        picked: picked?.index === c.index ? picked : null,
       }));
       return { ...status, candidates };
     }),
   );
-  if (options.json) return printJson(task ? results[0] : results);
+  if (options.json) return printJsonOutput(task ? results[0]! : { tasks: results });
   if (results.length === 0) return out('No tasks yet. Start one with: parallel <task> --prompt "…"');
   out(results.map(formatTask).join('\n\n'));
 }
@@ -77,7 +77,8 @@ function formatCandidate(c: CandidateWithCost): string {
     c,
     c.agentState === 'missing' && c.state === 'exited' ? `${label} (no pane)` : label,
   );
-  const work = `${c.commitsAhead} commit(s), ${c.changedFiles} file(s)${c.uncommitted || c.untracked ? `, ${c.uncommitted} uncommitted, ${c.untracked} untracked` : ''}`;
+  const dirty = c.uncommitted.length || c.untracked.length;
+  const work = `${c.commitsAhead} commit(s), ${c.filesChanged} file(s)${dirty ? `, ${c.uncommitted.length} uncommitted, ${c.untracked.length} untracked` : ''}`;
   const when = c.lastActivity ? ago(c.lastActivity) : '';
   const wt =
     c.agentState === 'unreachable'

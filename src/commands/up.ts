@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import { dirtyFiles } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
 import { which } from '../mux/which.js';
-import { info, pc, printJson, warn } from '../output.js';
+import { info, pc, printJsonOutput, warn } from '../output.js';
 import { invocationFor, type Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
 import { loadTask, type TaskContext, type TaskFlags } from '../task/context.js';
@@ -39,7 +39,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
   let driver = await loadDriver(ctx.plan.mux);
   if (options.dryRun) {
     const { actions } = await planActions(ctx.plan, driver, ctx.state);
-    if (options.json) printJson(summary(ctx.plan, actions));
+    if (options.json) printJsonOutput(summary(ctx.plan, actions));
     else
       info(
         actions.length
@@ -77,7 +77,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
     if (plan.pool.size > 0 && actions.some((a) => a.kind === 'create-worktree'))
       (await import('../pool/refill.js')).refillInBackground(plan.repo.root, plan.base.commit);
     failures = await watchStartup(plan, driver, startedAgents(actions), appliedAt);
-    if (options.json) printJson({ ...summary(plan, actions), failed: failures });
+    if (options.json) printJsonOutput({ ...summary(plan, actions), failed: failures });
     else summarize(plan, actions, driver.attachHint(plan), failures);
   } finally {
     await unlock();

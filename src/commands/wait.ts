@@ -2,7 +2,7 @@ import { attentionSnapshot, type CandidateAttention, watchAttention } from '../a
 import { loadRecordedTask } from '../compare/task.js';
 import { UserError } from '../errors.js';
 import { loadDriver } from '../mux/index.js';
-import { info, out, printJson } from '../output.js';
+import { info, out, printJsonOutput } from '../output.js';
 import { type AgentStateName, describeState } from '../task/agent-state.js';
 
 export type WaitUntil = 'idle' | 'exited' | 'any';
@@ -59,7 +59,7 @@ export async function wait(task: string, options: WaitOptions): Promise<void> {
     });
   }
   const ok = last.every((c) => goal.reached.includes(c.state) && !(c.state === 'exited' && c.exitCode));
-  if (options.json) printJson({ version: 1, task, until, reached: ok, candidates: last });
+  if (options.json) printJsonOutput({ task, until, reached: ok, candidates: last });
   else out(last.map((c) => `#${c.index} ${c.agent.padEnd(10)} ${describeState(c)}`).join('\n'));
   if (!ok) {
     const missing = last.filter(

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
-import { out } from '../output.js';
+import { jsonLine, out } from '../output.js';
 import { listTasks } from '../task/state.js';
 
 /**
@@ -44,10 +44,7 @@ function stream(rt: RecordedTask, driver: MuxDriver, json: boolean): Promise<voi
       const key = JSON.stringify(rows.map(({ lastLine: _, ...row }) => row));
       if (key === previous) return;
       previous = key;
-      if (json)
-        out(
-          JSON.stringify({ version: 1, task: rt.plan.task, at: new Date().toISOString(), candidates: rows }),
-        );
+      if (json) out(jsonLine({ task: rt.plan.task, at: new Date().toISOString(), candidates: rows }));
       else out(renderWatch(rt.plan.task, rows, -1, '', process.stdout.columns ?? 80, rows.length + 5));
     });
   };

@@ -9,8 +9,15 @@ import { type AgentStateName, readAgentState } from '../task/agent-state.js';
 import type { PickRecord } from '../task/picked.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
 
+/**
+ * One candidate as `status` reports it. The work fields mean what they mean in `compare` and
+ * the report (src/compare/types.ts): `filesChanged` counts the files the branch's commits
+ * changed against the base; the worktree's own changes are listed in `uncommitted` and
+ * `untracked`, every untracked file by its path.
+ */
 export interface CandidateStatus {
   index: number;
+  label: string;
   agent: string;
   branch: string;
   worktree: string;
@@ -27,13 +34,15 @@ export interface CandidateStatus {
   /** failed: the last lines the agent printed. */
   lastLines?: string[];
   commitsAhead: number;
-  changedFiles: number;
-  uncommitted: number;
-  untracked: number;
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  uncommitted: string[];
+  untracked: string[];
   /** ISO time of the latest commit or agent log write. */
   lastActivity?: string;
-  /** Set once `parallel pick` brought this candidate in (the latest pick). */
-  picked?: PickRecord;
+  /** Set once `parallel pick` brought this candidate in (the latest pick); null otherwise. */
+  picked: PickRecord | null;
   /** The machine it runs on (config `hosts`); absent: this one. */
   host?: string;
   /** Why its host could not be asked (ssh's message), when agentState is `unreachable`. */
@@ -45,7 +54,7 @@ export interface TaskStatus {
   session: string;
   mux: string;
   sessionAlive: boolean;
-  base: { ref: string; commit: string; branch?: string };
+  base: { ref: string; commit: string; branch: string | null };
   candidates: CandidateStatus[];
 }
 
@@ -94,7 +103,7 @@ export async function taskStatus(
         const lines = await driver.lastLines(plan, pane, 10).catch(() => []);
         if (lines.length) attention.lastLines = lines;
       }
-      const [exitFile, logTime, work, changed] = await Promise.all([
+      const [exitFile, logTime, work, files] = await Promise.all([
         pane && !pane.alive && pane.exitCode === undefined
           ? readRunNumber(plan.paths.runDir, c.index, 'exit')
           : undefined,
@@ -103,13 +112,14 @@ export async function taskStatus(
           () => undefined,
         ),
         reader.facts(c),
-        reader.changedFiles(c),
+        reader.committedFiles(c),
       ]);
       const latest = [logTime, work.tipDate]
         .filter((d): d is Date => !!d && !Number.isNaN(d.getTime()))
         .sort((a, b) => b.getTime() - a.getTime())[0];
       return {
         index: c.index,
+        label: c.label,
         agent: c.agent.name,
         branch: c.branch,
         worktree: c.worktree,
@@ -121,10 +131,13 @@ export async function taskStatus(
         since: attention.since ?? null,
         ...(attention.lastLines ? { lastLines: attention.lastLines } : {}),
         commitsAhead: work.commitsAhead,
-        changedFiles: changed.length,
-        uncommitted: work.uncommitted.length,
-        untracked: work.untracked.length,
+        filesChanged: files.length,
+        insertions: files.reduce((n, f) => n + f.insertions, 0),
+        deletions: files.reduce((n, f) => n + f.deletions, 0),
+        uncommitted: work.uncommitted,
+        untracked: work.untracked,
         lastActivity: latest?.toISOString(),
+        picked: null,
       };
     }),
   );
@@ -138,7 +151,7 @@ export async function taskStatus(
     session: plan.session,
     mux: plan.mux,
     sessionAlive: session !== null,
-    base: plan.base,
+    base: { ref: plan.base.ref, commit: plan.base.commit, branch: plan.base.branch ?? null },
     candidates: all,
   };
 }

@@ -36,9 +36,8 @@ export interface FactsOptions {
    */
   mayWriteIndex?: (c: CandidateRef) => boolean;
   /**
-   * `quick` (status): git's own untracked-files setting and rename detection, and a worktree
-   * git cannot read counts as missing. `exact` (compare, down --clean, report): every untracked
-   * file, renames as delete + add, and a worktree git cannot read is an error.
+   * `quick` (status): a worktree git cannot read counts as missing. `exact` (compare, down
+   * --clean, report): it is an error. Both list every untracked file, renames as delete + add.
    */
   mode?: 'quick' | 'exact';
 }
@@ -63,10 +62,12 @@ export class CandidateGitReader {
     private readonly options: FactsOptions = {},
   ) {
     const exact = options.mode === 'exact';
+    // Both modes list every untracked file and no renames, so that `status` counts what `compare`
+    // and the report count. With a status per CPU or more running at once, git's own lstat
+    // threads only add overhead.
     this.statusOptions = exact
       ? { untracked: 'all', noRenames: true }
-      : // With a status per CPU or more running at once, git's own lstat threads only add overhead.
-        { noPreload: candidates.length >= availableParallelism() };
+      : { untracked: 'all', noRenames: true, noPreload: candidates.length >= availableParallelism() };
     this.tips = refTips(
       root,
       candidates.map((c) => refOf(c)),

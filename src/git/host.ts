@@ -13,13 +13,14 @@ wt_branch() { git -C "$1" symbolic-ref -q --short HEAD 2>/dev/null || echo -; }
 branch_commit() { git -C "$1" rev-parse -q --verify "refs/heads/$2" 2>/dev/null || echo -; }
 wt_create() { git -C "$1" worktree prune && git -C "$1" worktree add -q -b "$3" -- "$2" "$4" >&2; }
 wt_restore() { git -C "$1" worktree prune && git -C "$1" worktree add -q -- "$2" "$3" >&2; }
-wt_counts() {
+wt_status() {
   local st
-  st=$(set -o pipefail; git -C "$1" status --porcelain -z 2>/dev/null | tr '\n\0' '\001\n') || return 1
-  printf '%s\t%s\t%s' \
-    "$(printf '%s' "$st" | grep -c -v '^?? ' || true)" \
-    "$(printf '%s' "$st" | grep -c '^?? ' || true)" \
-    "$({ git -C "$1" diff --name-only -z "$2" 2>/dev/null; git -C "$1" ls-files -z --others --exclude-standard; } | tr '\n\0' '\001\n' | sort -u | grep -c . || true)"
+  st=$(set -o pipefail; git -C "$1" status --porcelain -z --untracked-files=all --no-renames 2>/dev/null | tr '\n\0' '\001\n') || return 1
+  [ -z "$st" ] || printf '%s\n' "$st"
+}
+branch_numstat() {
+  git -C "$1" diff --numstat "$2" "refs/heads/$3" -- 2>/dev/null |
+    awk -F '\t' '{ n++; if ($1 != "-") i += $1; if ($2 != "-") d += $2 } END { printf "%d\t%d\t%d", n, i, d }'
 }
 branch_ahead() { git -C "$1" rev-list --count "$2..refs/heads/$3" 2>/dev/null || echo 0; }
 branch_time() { git -C "$1" log -1 --format=%cI "refs/heads/$2" 2>/dev/null || echo -; }

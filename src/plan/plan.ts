@@ -75,7 +75,7 @@ export interface Plan {
 /** What looking at a task needs (`status`, a driver's inspect): all of it recorded in its state. */
 export interface PlanView
   extends Pick<Plan, 'task' | 'repo' | 'base' | 'session' | 'mux' | 'layout' | 'paths'> {
-  candidates: (Pick<Candidate, 'index' | 'branch' | 'worktree' | 'launcher'> & {
+  candidates: (Pick<Candidate, 'index' | 'label' | 'branch' | 'worktree' | 'launcher'> & {
     agent: { name: string };
     /** The host (config `hosts`) it runs on; absent: this machine. */
     hostName?: string;
@@ -95,6 +95,7 @@ export function viewFromState(repo: Repo, state: TaskState): PlanView {
     paths,
     candidates: state.candidates.map((c) => ({
       index: c.index,
+      label: c.label ?? `${state.task}-${c.index}`,
       branch: c.branch,
       worktree: c.worktree,
       launcher: launcherFile(paths, c.index),

@@ -105,25 +105,24 @@ done
 
 /**
  * Per candidate, what `status` shows. Args: sock base, then per candidate: index worktree
- * branch session runDir repo. Prints `cand N exists ahead changed uncommitted untracked
- * pane exit tipTime`.
+ * branch session runDir repo. Prints `cand N exists ahead files insertions deletions pane exit
+ * tipTime`, then a line `path N XY PATH` per uncommitted or untracked file (newlines in PATH as \001).
  */
 export const STATUS = String.raw`${PRELUDE}
 sock=$1 base=$2; shift 2
 while [ $# -ge 6 ]; do
   n=$1 wt=$2 br=$3 sess=$4 run=$5 repo=$6; shift 6
-  exists=0 ahead=0 changed=0 uncommitted=0 untracked=0 tip=-
-  if wt_exists "$wt" && counts=$(wt_counts "$wt" "$base"); then
-    exists=1
-    IFS=$'\t' read -r uncommitted untracked changed <<< "$counts"
-  fi
+  exists=0 ahead=0 stats=$'0\t0\t0' paths= tip=-
+  if wt_exists "$wt" && paths=$(wt_status "$wt"); then exists=1; else paths=; fi
   if [ "$(branch_commit "$repo" "$br")" != - ]; then
     ahead=$(branch_ahead "$repo" "$base" "$br")
+    stats=$(branch_numstat "$repo" "$base" "$br")
     tip=$(branch_time "$repo" "$br")
   fi
   exit=$(cat -- "$run/$n.exit" 2>/dev/null || echo -)
-  printf 'cand\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$exists" "$ahead" "$changed" \
-    "$uncommitted" "$untracked" "$(pane "$sess")" "$exit" "$tip"
+  printf 'cand\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$exists" "$ahead" "$stats" \
+    "$(pane "$sess")" "$exit" "$tip"
+  [ -z "$paths" ] || printf '%s\n' "$paths" | while IFS= read -r entry; do printf 'path\t%s\t%s\n' "$n" "$entry"; done
 done
 `;
 

@@ -13,7 +13,9 @@ export type RemoteStatus = Pick<
   | 'agentState'
   | 'exitCode'
   | 'commitsAhead'
-  | 'changedFiles'
+  | 'filesChanged'
+  | 'insertions'
+  | 'deletions'
   | 'uncommitted'
   | 'untracked'
   | 'lastActivity'
@@ -57,16 +59,26 @@ async function hostStatus(plan: Plan, host: ResolvedHost, candidates: Candidate[
         worktreeExists: false,
         agentState: 'unreachable',
         commitsAhead: 0,
-        changedFiles: 0,
-        uncommitted: 0,
-        untracked: 0,
+        filesChanged: 0,
+        insertions: 0,
+        deletions: 0,
+        uncommitted: [],
+        untracked: [],
         unreachable: message,
       });
     }
     return statuses;
   }
   for (const line of result.stdout.split('\n')) {
-    const [kind, n, exists, ahead, changed, uncommitted, untracked, paneText, exit, tip] = line.split('\t');
+    if (line.startsWith('path\t')) {
+      // `path N XY PATH`, as `git status --porcelain -z` gives it, newlines in PATH as \x01.
+      const [, n, entry = ''] = line.match(/^path\t(\d+)\t(.*)$/) ?? [];
+      const status = statuses.get(Number(n));
+      const path = entry.slice(3).replace(/\x01/g, '\n');
+      if (status && path) (entry.startsWith('?? ') ? status.untracked : status.uncommitted).push(path);
+      continue;
+    }
+    const [kind, n, exists, ahead, files, insertions, deletions, paneText, exit, tip] = line.split('\t');
     if (kind !== 'cand') continue;
     const pane = parsePane(paneText ?? 'none');
     const exitCode = pane.state === 'dead' ? (pane.exitCode ?? num(exit)) : undefined;
@@ -76,9 +88,11 @@ async function hostStatus(plan: Plan, host: ResolvedHost, candidates: Candidate[
       agentState: pane.state === 'alive' ? 'running' : pane.state === 'dead' ? 'exited' : 'missing',
       ...(exitCode === undefined ? {} : { exitCode }),
       commitsAhead: num(ahead) ?? 0,
-      changedFiles: num(changed) ?? 0,
-      uncommitted: num(uncommitted) ?? 0,
-      untracked: num(untracked) ?? 0,
+      filesChanged: num(files) ?? 0,
+      insertions: num(insertions) ?? 0,
+      deletions: num(deletions) ?? 0,
+      uncommitted: [],
+      untracked: [],
       ...(tip && tip !== '-' ? { lastActivity: new Date(tip).toISOString() } : {}),
     });
   }
