@@ -57,6 +57,7 @@ describe('the package', () => {
     for (const name of LAYOUT_NAMES) expect(shipped).toContain(`layouts/${name}.kdl`);
     expect(shipped).toContain('templates/parallel.config.ts');
     expect(shipped).toContain('parallel.config.ts.example');
+    for (const schema of readdirSync(join(ROOT, 'schemas'))) expect(shipped).toContain(`schemas/${schema}`);
     expect(shipped.filter((p) => p.startsWith('src/') || p.startsWith('test/'))).toEqual([]);
 
     const prefix = join(scratch, 'prefix');
