@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { test } from './support/fixtures.js';
 import { branches, fakeAgent, makeRepo, type TestRepo, worktreeList } from './support/repo.js';
 import {
   downKeepsWork,
@@ -56,159 +57,114 @@ function expectOneParagraphError(stderr: string, pattern: RegExp): void {
 }
 
 describe.concurrent('up refuses bad input before creating anything', () => {
-  it('outside a git repository', async () => {
-    const repo = await makeRepo({ commit: false });
-    try {
-      const outside = join(repo.parent, 'plain');
-      const { mkdirSync } = await import('node:fs');
-      mkdirSync(outside);
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x'], { cwd: outside });
-      expect(result.code).not.toBe(0);
-      expectOneParagraphError(result.stderr, /is not inside a git repository/);
-      expect(readdirSync(outside)).toEqual([]);
-    } finally {
-      await repo.cleanup();
-    }
+  test('outside a git repository', async ({ newRepo }) => {
+    const repo = await newRepo({ commit: false });
+    const outside = join(repo.parent, 'plain');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(outside);
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x'], { cwd: outside });
+    expect(result.code).not.toBe(0);
+    expectOneParagraphError(result.stderr, /is not inside a git repository/);
+    expect(readdirSync(outside)).toEqual([]);
   });
 
-  it('a repository without commits', async () => {
-    const repo = await makeRepo({ commit: false });
-    try {
-      writeFileSync(join(repo.dir, 'parallel.config.json'), JSON.stringify({ agents: [fakeAgent()] }));
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x']);
-      expect(result.code).not.toBe(0);
-      expectOneParagraphError(result.stderr, /has no commits yet.*git commit --allow-empty/);
-      expect(existsSync(join(repo.dir, '.git', 'parallel'))).toBe(false);
-      expect(existsSync(join(repo.parent, 'repo-worktrees'))).toBe(false);
-    } finally {
-      await repo.cleanup();
-    }
+  test('a repository without commits', async ({ newRepo }) => {
+    const repo = await newRepo({ commit: false });
+    writeFileSync(join(repo.dir, 'parallel.config.json'), JSON.stringify({ agents: [fakeAgent()] }));
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x']);
+    expect(result.code).not.toBe(0);
+    expectOneParagraphError(result.stderr, /has no commits yet.*git commit --allow-empty/);
+    expect(existsSync(join(repo.dir, '.git', 'parallel'))).toBe(false);
+    expect(existsSync(join(repo.parent, 'repo-worktrees'))).toBe(false);
   });
 
-  it('a base ref that does not exist', async () => {
-    const repo = await makeRepo();
-    try {
-      const result = await repo.run([
-        'up',
-        't',
-        '--mux',
-        'none',
-        '--prompt',
-        'x',
-        '--base',
-        'no-such-branch',
-      ]);
-      expect(result.code).not.toBe(0);
-      expectOneParagraphError(result.stderr, /base ref "no-such-branch" does not exist/);
-      expectNothingCreated(repo);
-    } finally {
-      await repo.cleanup();
-    }
+  test('a base ref that does not exist', async ({ newRepo }) => {
+    const repo = await newRepo();
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x', '--base', 'no-such-branch']);
+    expect(result.code).not.toBe(0);
+    expectOneParagraphError(result.stderr, /base ref "no-such-branch" does not exist/);
+    expectNothingCreated(repo);
   });
 
-  it('--mux zellij without zellij on PATH', async () => {
-    const repo = await makeRepo();
-    try {
-      const result = await repo.run(['up', 't', '--mux', 'zellij', '--prompt', 'x']);
-      expect(result.code).not.toBe(0);
-      expectOneParagraphError(result.stderr, /`zellij` is not on PATH.*--mux tmux/);
-      expectNothingCreated(repo);
-    } finally {
-      await repo.cleanup();
-    }
+  test('--mux zellij without zellij on PATH', async ({ newRepo }) => {
+    const repo = await newRepo();
+    const result = await repo.run(['up', 't', '--mux', 'zellij', '--prompt', 'x']);
+    expect(result.code).not.toBe(0);
+    expectOneParagraphError(result.stderr, /`zellij` is not on PATH.*--mux tmux/);
+    expectNothingCreated(repo);
   });
 
-  it('an agent command that is not on PATH', async () => {
-    const repo = await makeRepo({ config: { agents: [{ name: 'ghost', command: 'no-such-agent-cli' }] } });
-    try {
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x']);
-      expect(result.code).not.toBe(0);
-      expectOneParagraphError(
-        result.stderr,
-        /Agent "ghost" needs `no-such-agent-cli`, which is not on PATH.*Nothing was created/,
-      );
-      expectNothingCreated(repo);
-    } finally {
-      await repo.cleanup();
-    }
+  test('an agent command that is not on PATH', async ({ newRepo }) => {
+    const repo = await newRepo({ config: { agents: [{ name: 'ghost', command: 'no-such-agent-cli' }] } });
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x']);
+    expect(result.code).not.toBe(0);
+    expectOneParagraphError(
+      result.stderr,
+      /Agent "ghost" needs `no-such-agent-cli`, which is not on PATH.*Nothing was created/,
+    );
+    expectNothingCreated(repo);
   });
 
-  it('an invalid task name', async () => {
-    const repo = await makeRepo();
-    try {
-      const result = await repo.run(['up', 'a/b', '--mux', 'none', '--prompt', 'x']);
-      expect(result.code).toBe(2);
-      expectOneParagraphError(result.stderr, /Invalid task name "a\/b": it contains a "\/"/);
-      expectNothingCreated(repo, 'a');
-    } finally {
-      await repo.cleanup();
-    }
+  test('an invalid task name', async ({ newRepo }) => {
+    const repo = await newRepo();
+    const result = await repo.run(['up', 'a/b', '--mux', 'none', '--prompt', 'x']);
+    expect(result.code).toBe(2);
+    expectOneParagraphError(result.stderr, /Invalid task name "a\/b": it contains a "\/"/);
+    expectNothingCreated(repo, 'a');
   });
 
-  it('a prompt with a NUL byte (no argv can carry it)', async () => {
-    const repo = await makeRepo();
-    try {
-      const file = join(repo.parent, 'binary.txt');
-      writeFileSync(file, 'abc\0def');
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt-file', file]);
-      expect(result.code).toBe(2);
-      expectOneParagraphError(result.stderr, /NUL byte/);
-      expectNothingCreated(repo);
-    } finally {
-      await repo.cleanup();
-    }
+  test('a prompt with a NUL byte (no argv can carry it)', async ({ newRepo }) => {
+    const repo = await newRepo();
+    const file = join(repo.parent, 'binary.txt');
+    writeFileSync(file, 'abc\0def');
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt-file', file]);
+    expect(result.code).toBe(2);
+    expectOneParagraphError(result.stderr, /NUL byte/);
+    expectNothingCreated(repo);
   });
 
-  it('a worktree path taken by a foreign directory: refused, and no empty state dir is left', async () => {
-    const repo = await makeRepo();
-    try {
-      const { mkdirSync } = await import('node:fs');
-      mkdirSync(repo.worktree('t', 2), { recursive: true });
-      writeFileSync(join(repo.worktree('t', 2), 'mine.txt'), 'not yours\n');
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x']);
-      expect(result.code).not.toBe(0);
-      expectOneParagraphError(result.stderr, /nothing was changed.*exists but is not a git worktree/);
-      expect(readFileSync(join(repo.worktree('t', 2), 'mine.txt'), 'utf8')).toBe('not yours\n');
-      expect(worktreeList(repo).length).toBe(1);
-      expect(branches(repo).filter((b) => b.startsWith('t-'))).toEqual([]);
-      expect(existsSync(join(repo.dir, '.git', 'parallel'))).toBe(false);
-    } finally {
-      await repo.cleanup();
-    }
+  test('a worktree path taken by a foreign directory: refused, and no empty state dir is left', async ({
+    newRepo,
+  }) => {
+    const repo = await newRepo();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(repo.worktree('t', 2), { recursive: true });
+    writeFileSync(join(repo.worktree('t', 2), 'mine.txt'), 'not yours\n');
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x']);
+    expect(result.code).not.toBe(0);
+    expectOneParagraphError(result.stderr, /nothing was changed.*exists but is not a git worktree/);
+    expect(readFileSync(join(repo.worktree('t', 2), 'mine.txt'), 'utf8')).toBe('not yours\n');
+    expect(worktreeList(repo).length).toBe(1);
+    expect(branches(repo).filter((b) => b.startsWith('t-'))).toEqual([]);
+    expect(existsSync(join(repo.dir, '.git', 'parallel'))).toBe(false);
   });
 
-  it('uncommitted changes in the base: a warning, the candidates start from the last commit', async () => {
-    const repo = await makeRepo();
-    try {
-      writeFileSync(join(repo.dir, 'README.md'), 'edited, not committed\n');
-      const head = repo.git(['rev-parse', 'HEAD']).trim();
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x', '--agents', '1']);
-      expectOk(result);
-      expect(result.stderr).toMatch(/warning: 1 uncommitted change\(s\) in .* are not in the candidates/);
-      expect(repo.git(['rev-parse', 't-1']).trim()).not.toBe('');
-      expect(repo.git(['merge-base', head, 't-1']).trim()).toBe(head);
-      expect(readFileSync(join(repo.worktree('t', 1), 'README.md'), 'utf8')).toBe('# test repo\n');
-    } finally {
-      await repo.cleanup();
-    }
+  test('uncommitted changes in the base: a warning, the candidates start from the last commit', async ({
+    newRepo,
+  }) => {
+    const repo = await newRepo();
+    writeFileSync(join(repo.dir, 'README.md'), 'edited, not committed\n');
+    const head = repo.git(['rev-parse', 'HEAD']).trim();
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x', '--agents', '1']);
+    expectOk(result);
+    expect(result.stderr).toMatch(/warning: 1 uncommitted change\(s\) in .* are not in the candidates/);
+    expect(repo.git(['rev-parse', 't-1']).trim()).not.toBe('');
+    expect(repo.git(['merge-base', head, 't-1']).trim()).toBe(head);
+    expect(readFileSync(join(repo.worktree('t', 1), 'README.md'), 'utf8')).toBe('# test repo\n');
   });
 
-  it('a detached HEAD is allowed: base = that commit, with a warning that pick needs a branch', async () => {
-    const repo = await makeRepo();
-    try {
-      repo.git(['commit', '-q', '--allow-empty', '-m', 'second']);
-      const detached = repo.git(['rev-parse', 'HEAD~1']).trim();
-      repo.git(['checkout', '-q', '--detach', 'HEAD~1']);
-      const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x', '--agents', '2']);
-      expectOk(result);
-      expect(result.stderr).toMatch(
-        /warning: the base "HEAD" is not a branch.*`parallel pick` needs a branch/,
-      );
-      for (const n of [1, 2]) expect(repo.git(['merge-base', detached, `t-${n}`]).trim()).toBe(detached);
-      const state = JSON.parse(readFileSync(join(repo.stateDir('t'), 'state.json'), 'utf8'));
-      expect(state.base).toEqual({ ref: 'HEAD', commit: detached });
-    } finally {
-      await repo.cleanup();
-    }
+  test('a detached HEAD is allowed: base = that commit, with a warning that pick needs a branch', async ({
+    newRepo,
+  }) => {
+    const repo = await newRepo();
+    repo.git(['commit', '-q', '--allow-empty', '-m', 'second']);
+    const detached = repo.git(['rev-parse', 'HEAD~1']).trim();
+    repo.git(['checkout', '-q', '--detach', 'HEAD~1']);
+    const result = await repo.run(['up', 't', '--mux', 'none', '--prompt', 'x', '--agents', '2']);
+    expectOk(result);
+    expect(result.stderr).toMatch(/warning: the base "HEAD" is not a branch.*`parallel pick` needs a branch/);
+    for (const n of [1, 2]) expect(repo.git(['merge-base', detached, `t-${n}`]).trim()).toBe(detached);
+    const state = JSON.parse(readFileSync(join(repo.stateDir('t'), 'state.json'), 'utf8'));
+    expect(state.base).toEqual({ ref: 'HEAD', commit: detached });
   });
 });
