@@ -222,12 +222,18 @@ Examples:
     .description('one row per candidate: commits, files, lines, uncommitted, evals, overlap')
     .option('--json', 'print JSON')
     .option('--no-eval', 'skip the eval commands')
+    .option(
+      '-j, --jobs <count>',
+      'evals run at once (default: evalJobs in the config, else the CPU count)',
+      positiveInt,
+    )
     .addHelpText(
       'after',
       examples([
         'parallel compare add-auth',
         'parallel compare add-auth --json > candidates.json',
         'parallel compare add-auth --no-eval',
+        'parallel compare add-auth --jobs 8     # 8 evals at once',
       ]),
     )
     .action(run(async () => (await import('./commands/compare.js')).compare));
@@ -241,6 +247,11 @@ Examples:
     .option('-o, --out <file>', 'where to write the report')
     .option('--open', 'open it in the browser')
     .option('--no-eval', 'skip the eval commands')
+    .option(
+      '-j, --jobs <count>',
+      'evals run at once (default: evalJobs in the config, else the CPU count)',
+      positiveInt,
+    )
     .option('--max-file-bytes <size>', "cut each file's diff past this size (default 256k)", byteSize)
     .option(
       '--max-report-bytes <size>',

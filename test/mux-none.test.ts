@@ -147,7 +147,7 @@ describe('HeadlessDriver', () => {
 
   it('has no terminal to attach to or type into', async () => {
     const plan = await fixture({ agents: 1 });
-    const hint = `tail -f ${plan.paths.logDir.includes(' ') ? `'${plan.paths.logDir}'` : plan.paths.logDir}/*.log`;
+    const hint = `tail -F ${plan.paths.logDir.includes(' ') ? `'${plan.paths.logDir}'` : plan.paths.logDir}/*.log`;
     expect(driver.attachHint(plan)).toBe(hint);
     const error = await driver.attach(plan).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);

@@ -173,9 +173,10 @@ export function createContext({ cli, runs, files, quick, log }) {
   };
 }
 
-export const show = (value, unit) => (unit === '×' ? `${value.toFixed(2)}×` : `${fmt(value)} ms`);
+export const show = (value, unit) =>
+  unit === '×' ? `${value.toFixed(2)}×` : `${fmt(value)} ${unit ?? 'ms'}`;
 export const limitText = ({ limit, unit, atLeast }) =>
-  limit === undefined ? '—' : `${atLeast ? '≥' : '≤'} ${limit}${unit === '×' ? '×' : ' ms'}`;
+  limit === undefined ? '—' : `${atLeast ? '≥' : '≤'} ${limit}${unit === '×' ? '×' : ` ${unit ?? 'ms'}`}`;
 
 /** Deletes what clean() moved aside off tmpfs. */
 export function emptyTrash() {

@@ -8,6 +8,7 @@ export interface CompareOptions {
   json?: boolean;
   /** commander's --no-eval sets eval: false. */
   eval?: boolean;
+  jobs?: number;
 }
 
 /** One row per candidate; `--json` prints {@link CompareJson}. Timed-out or missing evals exit 1 after printing. */
@@ -16,6 +17,7 @@ export async function compare(task: string, options: CompareOptions = {}): Promi
   const progress = progressLine(rt.config.eval.length > 0 && options.eval !== false);
   const { json } = await collectComparison(rt, {
     evals: options.eval !== false,
+    jobs: options.jobs,
     onProgress: progress?.update,
   });
   progress?.end();

@@ -14,6 +14,7 @@ export interface ReportOptions {
   out?: string;
   open?: boolean;
   eval?: boolean;
+  jobs?: number;
   maxFileBytes?: number;
   maxReportBytes?: number;
   maxFiles?: number;
@@ -24,7 +25,11 @@ export async function report(task: string, options: ReportOptions = {}): Promise
   const rt = await loadRecordedTask(task);
   const runEvals = options.eval !== false;
   const progress = progressLine(runEvals && rt.config.eval.length > 0);
-  const { json } = await collectComparison(rt, { evals: runEvals, onProgress: progress?.update });
+  const { json } = await collectComparison(rt, {
+    evals: runEvals,
+    jobs: options.jobs,
+    onProgress: progress?.update,
+  });
   progress?.end();
   const caps: ReportCaps = {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_CAPS.maxFileBytes,

@@ -11,6 +11,8 @@ import type { CandidateJson, CompareJson, EvalResult } from './types.js';
 export interface CollectOptions {
   /** Run the config's eval commands (false: --no-eval). */
   evals: boolean;
+  /** Evals run at once (--jobs); default: the config's evalJobs, else the CPU count. */
+  jobs?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,6 +57,8 @@ export async function collectComparison(rt: RecordedTask, options: CollectOption
   );
   const results = await runEvals(jobs, {
     logDir: plan.paths.logDir,
+    concurrency: options.jobs ?? config.evalJobs,
+    maxLogBytes: config.maxLogBytes,
     onProgress: options.onProgress && ((done, total) => options.onProgress!(done, total)),
   });
   const byCandidate = new Map<number, EvalResult[]>();

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { EvalCommand, ResolvedHost } from '../config/resolve.js';
+import { CappedLog, DEFAULT_LOG_BYTES } from '../logs/capped.js';
+import { endMarked, findMarked, markerEnv } from '../proc/marked.js';
 import { signalGroup } from '../proc/group.js';
 import { spawnGroup } from '../proc/spawn.js';
 import { remoteEvalSpawn } from '../remote/eval.js';
@@ -18,11 +20,17 @@ export interface EvalJob {
   host?: ResolvedHost;
 }
 
-export interface RunEvalsOptions {
-  logDir: string;
-  concurrency?: number;
-  /** Grace period between SIGTERM and SIGKILL of a timed-out eval's process group. */
+export interface EvalRunOptions {
+  /** Grace period between SIGTERM and SIGKILL of an eval's processes. */
   killGraceMs?: number;
+  /** Cap of each eval's log (its newest output is kept). */
+  maxLogBytes?: number;
+}
+
+export interface RunEvalsOptions extends EvalRunOptions {
+  logDir: string;
+  /** Evals run at once (default: the CPU count). */
+  concurrency?: number;
   onProgress?: (done: number, total: number, job: EvalJob, result: EvalResult) => void;
 }
 
@@ -48,7 +56,7 @@ export async function runEvals(jobs: EvalJob[], options: RunEvalsOptions): Promi
   return Promise.all(
     jobs.map((job) =>
       limit(async () => {
-        const result = await runEval(job, evalLogFile(options.logDir, job), options.killGraceMs);
+        const result = await runEval(job, evalLogFile(options.logDir, job), options);
         options.onProgress?.(++done, jobs.length, job, result);
         return result;
       }),
@@ -57,23 +65,31 @@ export async function runEvals(jobs: EvalJob[], options: RunEvalsOptions): Promi
 }
 
 /**
- * One eval in its own process group (`sh -c`), output to `logFile`. On timeout the whole group
- * gets SIGTERM, then SIGKILL after the grace period, so no test runner is left behind.
+ * One eval in its own process group (`sh -c`), its output through a capped log. When it ends,
+ * for whatever reason, every process it started ends too: its group, then anything carrying its
+ * marker that left the group (`setsid`, `nohup`, a daemon). On timeout the group gets SIGTERM,
+ * then SIGKILL after the grace period.
  */
-export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Promise<EvalResult> {
+export function runEval(job: EvalJob, logFile: string, options: EvalRunOptions = {}): Promise<EvalResult> {
   const { name, command, timeoutMs } = job.eval;
+  const killGraceMs = options.killGraceMs ?? 2_000;
   const started = Date.now();
-  const fd = openSync(logFile, 'w');
-  writeSync(fd, `$ ${command}\n# in ${job.worktree}${job.host ? ` on host ${job.host.name}` : ''}\n`);
+  const log = new CappedLog(logFile, options.maxLogBytes ?? DEFAULT_LOG_BYTES);
+  log.write(`$ ${command}\n# in ${job.worktree}${job.host ? ` on host ${job.host.name}` : ''}\n`);
+  const owner = `eval-${process.pid}-${++evalCount}`;
   const how = job.host
     ? { ...remoteEvalSpawn(job.host, job.worktree, command, job.env, timeoutMs), cwd: undefined }
     : { file: 'sh', args: ['-c', command], cwd: job.worktree };
   return new Promise((resolve) => {
     const child = spawnGroup(how.file, how.args, {
       cwd: how.cwd,
-      env: { ...process.env, ...job.env },
-      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...job.env, ...markerEnv(owner) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const copy = (chunk: Buffer) => log.write(chunk);
+    child.stdout?.on('data', copy);
+    child.stderr?.on('data', copy);
+    const outputClosed = new Promise<void>((done) => child.once('close', () => done()));
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {
@@ -85,15 +101,23 @@ export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Pro
       killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
     }, timeoutMs);
     let settled = false;
-    const finish = (exitCode: number | null, note: string) => {
+    const finish = async (exitCode: number | null, note: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearTimeout(killTimer);
-      if (timedOut) killGroup('SIGKILL');
       const durationMs = Date.now() - started;
-      writeSync(fd, `\n# ${note} after ${(durationMs / 1000).toFixed(1)}s\n`);
-      closeSync(fd);
+      // Counted before any signal: whatever still runs was left behind, in its group or not.
+      const leftovers = findMarked(owner);
+      killGroup(timedOut ? 'SIGKILL' : 'SIGTERM');
+      await endMarked(owner, killGraceMs);
+      // Output still in the pipes is copied; a holder that escaped everything cannot keep us.
+      await Promise.race([outputClosed, delay(1_000)]);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const ended = leftovers.length ? `; ended ${leftovers.length} process(es) it left running` : '';
+      log.write(`\n# ${note} after ${(durationMs / 1000).toFixed(1)}s${ended}\n`);
+      log.close();
       // On a host, the host's `timeout` ends the eval with 124.
       const remoteTimeout = !!job.host && exitCode === 124;
       const status =
@@ -113,15 +137,19 @@ export function runEval(job: EvalJob, logFile: string, killGraceMs = 2_000): Pro
         log: logFile,
       });
     };
-    child.on('error', (error) => finish(null, `could not start: ${error.message}`));
-    child.on('exit', (code, signal) =>
-      finish(
-        code,
-        timedOut ? `timed out (${timeoutMs} ms), killed` : signal ? `killed by ${signal}` : `exit ${code}`,
-      ),
+    child.on('error', (error) => void finish(null, `could not start: ${error.message}`));
+    child.on(
+      'exit',
+      (code, signal) =>
+        void finish(
+          code,
+          timedOut ? `timed out (${timeoutMs} ms), killed` : signal ? `killed by ${signal}` : `exit ${code}`,
+        ),
     );
   });
 }
+
+let evalCount = 0;
 
 export const skippedEval = (e: EvalCommand): EvalResult => ({
   name: e.name,

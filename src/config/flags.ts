@@ -33,4 +33,7 @@ export const CONFIG_FLAGS = {
   pool: null,
   // `up --host NAME` chooses one of them for a run; the hosts themselves are config only.
   hosts: null,
+  // `compare --jobs` and `report --jobs` override it for one run; up and render run no evals.
+  evalJobs: null,
+  maxLogBytes: null,
 } as const satisfies FlagTable;

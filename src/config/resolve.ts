@@ -2,6 +2,7 @@ import type { HookSource } from '../hook/events.js';
 import type { Multiplexer } from '../mux/capabilities.js';
 import { type AgentInvocation, PRESETS, type PresetName } from './presets.js';
 import type { AgentConfig, UserConfig } from './schema.js';
+import { parseSize } from './size.js';
 
 export type { Multiplexer };
 
@@ -57,6 +58,10 @@ export interface ResolvedConfig {
   /** Ready checkouts kept for `up` to take (0: none). */
   pool: { size: number };
   hosts: Record<string, ResolvedHost>;
+  /** Evals run at once; undefined: the CPU count. */
+  evalJobs?: number;
+  /** Cap of each agent (headless) and eval log; the newest output is kept. */
+  maxLogBytes: number;
 }
 
 export const DEFAULTS = {
@@ -67,6 +72,7 @@ export const DEFAULTS = {
   layout: 'tiled',
   evalTimeoutMs: 10 * 60_000,
   startupWaitMs: 3_000,
+  maxLogBytes: 50 * 1024 * 1024,
 };
 
 /** The one place where defaults are merged into a validated config. */
@@ -93,6 +99,11 @@ export function resolveConfig(user: UserConfig): ResolvedConfig {
         { name, ssh: host.ssh, dir: host.dir.replace(/(.)\/+$/, '$1'), sshArgs: host.sshArgs ?? [] },
       ]),
     ),
+    evalJobs: user.evalJobs,
+    maxLogBytes:
+      typeof user.maxLogBytes === 'string'
+        ? (parseSize(user.maxLogBytes) ?? DEFAULTS.maxLogBytes)
+        : (user.maxLogBytes ?? DEFAULTS.maxLogBytes),
   };
 }
 

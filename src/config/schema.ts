@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MULTIPLEXERS } from '../mux/capabilities.js';
 import { PRESET_NAMES } from './presets.js';
+import { parseSize } from './size.js';
 
 const name = z
   .string()
@@ -81,6 +82,15 @@ export const configSchema = z
       })
       .optional(),
     hosts: z.record(name, hostSchema).optional(),
+    evalJobs: z.number().int('expected a whole number').min(1, 'expected at least 1').optional(),
+    maxLogBytes: z
+      .union([
+        z.number().int('expected a whole number of bytes').min(4096, 'expected at least 4096 bytes'),
+        z
+          .string()
+          .refine((text) => (parseSize(text) ?? 0) >= 4096, 'expected a size such as "50MB" (at least 4k)'),
+      ])
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const known = Object.keys(config.hosts ?? {});

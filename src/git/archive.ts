@@ -1,6 +1,7 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CleanFacts } from '../engine/clean-plan.js';
+import { readTail } from '../logs/tail.js';
 import { archiveDir } from '../plan/paths.js';
 import { writeFileAtomic } from '../task/state.js';
 import { isAncestor } from './diff.js';
@@ -90,8 +91,9 @@ export async function createArchive(input: {
   const bundle = await createBundle(repoRoot, base.commit, archived, join(dir, 'branches.bundle'));
   await cp(input.stateDir, join(dir, 'state'), {
     recursive: true,
-    filter: (src) => !/[/\\](lock|run)$/.test(src),
+    filter: (src) => !/[/\\](lock|run|logs)$/.test(src),
   }).catch(() => undefined);
+  await archiveLogTails(join(input.stateDir, 'logs'), join(dir, 'state', 'logs'));
   const manifest: ArchiveManifest = {
     version: 1,
     task: input.task,
@@ -208,5 +210,21 @@ async function freshDir(parent: string, name: string): Promise<string> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+  }
+}
+
+/** Logs can be huge: an archive keeps the end of each (its newest output), never a whole log. */
+export const ARCHIVED_LOG_BYTES = 1024 * 1024;
+
+async function archiveLogTails(from: string, to: string): Promise<void> {
+  const names = await readdir(from).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.log'))) {
+    const tail = await readTail(join(from, name), ARCHIVED_LOG_BYTES);
+    if (!tail) continue;
+    await mkdir(to, { recursive: true });
+    await writeFile(
+      join(to, name),
+      tail.cut ? `[git-parallel: only the last part of this log was archived]\n${tail.text}` : tail.text,
+    );
   }
 }

@@ -40,3 +40,16 @@ export async function readHead(
     await handle.close();
   }
 }
+
+/** The end of a capped log: its current file, and as much of its older half as fills `maxBytes`. */
+export async function readLogTail(
+  file: string,
+  maxBytes: number,
+): Promise<{ text: string; cut: boolean } | undefined> {
+  const current = await readTail(file, maxBytes);
+  if (!current || current.cut) return current;
+  const room = maxBytes - Buffer.byteLength(current.text);
+  const older = room > 0 ? await readTail(`${file}.1`, room) : undefined;
+  if (!older) return current;
+  return { text: older.text + current.text, cut: true };
+}

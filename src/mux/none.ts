@@ -116,7 +116,7 @@ export class HeadlessDriver implements MuxDriver {
   }
 
   attachHint(plan: Plan): string {
-    return `tail -f ${shellQuote(plan.paths.logDir)}/*.log`;
+    return `tail -F ${shellQuote(plan.paths.logDir)}/*.log`;
   }
 }
 

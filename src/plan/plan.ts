@@ -67,6 +67,8 @@ export interface Plan {
   startupWaitMs: number;
   /** Where the worktree pool lives and how many entries the config keeps in it. */
   pool: { dir: string; size: number };
+  /** Cap of a headless agent's log (its newest output is kept). */
+  maxLogBytes: number;
   configFile?: string;
   /** The argv that runs `parallel hook` (node + this CLI), for the launchers and agent hooks; none: no state reports. */
   hook?: string[];
@@ -203,6 +205,7 @@ export function buildPlan(input: PlanInput): Plan {
     notify: config.notify,
     startupWaitMs: config.startupWaitMs,
     pool: { dir: poolDir(config, repo, input.home), size: config.pool.size },
+    maxLogBytes: config.maxLogBytes,
     configFile: input.configFile,
     hook: input.hook,
   };

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CompareJson } from '../compare/types.js';
-import { readHead, readTail } from '../logs/tail.js';
+import { readHead, readLogTail } from '../logs/tail.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { type Sink, writeDiffData } from './data.js';
 import { indexRows, type PageFacts, pageEnd, pageMiddle, pageStart } from './html.js';
@@ -73,7 +73,7 @@ async function readLogTails(json: CompareJson): Promise<PageFacts['logTails']> {
   const tails: PageFacts['logTails'] = new Map();
   for (const c of json.candidates) {
     for (const e of c.evals) {
-      const tail = e.log ? await readTail(e.log, LOG_TAIL_BYTES) : undefined;
+      const tail = e.log ? await readLogTail(e.log, LOG_TAIL_BYTES) : undefined;
       if (tail) tails.set(`${c.index} ${e.name}`, tail);
     }
   }
