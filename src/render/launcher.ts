@@ -3,7 +3,7 @@ import { hookScript, hookWiring } from '../attention/wiring.js';
 import type { AgentInvocation } from '../config/presets.js';
 import { capabilitiesOf } from '../mux/capabilities.js';
 import type { Candidate, Plan } from '../plan/plan.js';
-import { CAPPED_LOG_SHELL } from './capped-log.js';
+import { CAPPED_LOG_SHELL, cappedLogRedirect } from './capped-log.js';
 import { shellQuote, shellWords } from './shell.js';
 
 /**
@@ -79,7 +79,8 @@ function hookFunction(plan: Plan, n: number): string {
 function headlessLog(plan: Plan, n: number): string {
   const log = shellQuote(join(plan.paths.logDir, `${n}.log`));
   return `${CAPPED_LOG_SHELL}
-exec > >(gp_capped_log ${log} ${plan.maxLogBytes}) 2>&1`;
+mkdir -p -- ${shellQuote(plan.paths.logDir)}
+${cappedLogRedirect(log, plan.maxLogBytes)}`;
 }
 
 function startBlock(command: string, invocation: AgentInvocation, candidate: Candidate): string {
