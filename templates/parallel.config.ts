@@ -30,4 +30,6 @@ export default defineConfig({
   stagger: 0, // milliseconds between agent starts (rate limits)
   notify: true, // bell + desktop notification when an agent waits, is done or failed; false, or { command: '…' }
   startupWait: 3000, // milliseconds `up` watches new agents for a failed start
+  // evalJobs: 4, // evals run at once (default: the CPU count; `compare --jobs` for one run)
+  maxLogBytes: '50MB', // each headless agent log and eval log keeps its newest output within this
 });
