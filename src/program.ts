@@ -442,6 +442,20 @@ ${examples(['parallel doctor', 'parallel doctor --json | jq \'.checks[] | select
     .action(run(async () => (await import('./commands/doctor.js')).doctor));
 
   program
+    .command('completion')
+    .argument('<shell>', 'bash, zsh or fish')
+    .description('print a shell completion script: commands, flags and task names')
+    .addHelpText(
+      'after',
+      examples([
+        'source <(parallel completion bash)          in ~/.bashrc (also completes `git parallel`)',
+        'source <(parallel completion zsh)           in ~/.zshrc, after compinit',
+        'parallel completion fish > ~/.config/fish/completions/parallel.fish',
+      ]),
+    )
+    .action(run(async () => (await import('./commands/completion.js')).completion));
+
+  program
     .command('hook', { hidden: true })
     .argument('<state>', 'working | waiting | idle (or an agent name, for its own hook payloads)')
     .allowUnknownOption()
