@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run demo`: a throwaway repository, three candidates of a harmless demo agent, the session
-// (tmux when installed, else headless), then status. Nothing outside a temp directory is touched.
+// (tmux when installed, else headless), then status, compare and report; then it stops the
+// session and prints the one command that removes everything. `npm run demo -- --keep` leaves
+// the session running to attach to. Nothing outside a temp directory is touched.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,9 @@ const hasTmux = (() => {
   }
 })();
 const mux = process.env.DEMO_MUX ?? (hasTmux ? 'tmux' : 'none');
+const keep = process.argv.includes('--keep');
+/** A word the shell takes as it is (the temp path may hold anything $TMPDIR holds). */
+const q = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 // The demo's eval: does greet() still end with an exclamation mark?
 const FRIENDLY = `node -e "import('./greet.js').then((m) => process.exit(m.greet('x').endsWith('!') ? 0 : 1))"`;
@@ -53,11 +58,19 @@ sh(process.execPath, [join(root, 'scripts', 'wait-agents.mjs'), cli, 'greet'], r
 run('status', 'greet');
 run('compare', 'greet');
 run('report', 'greet');
+// The session (and any agent still running) would outlive the demo: stop it unless asked to keep it.
+if (!keep) run('down', 'greet');
+const attach = keep
+  ? `  node ${q(cli)} attach greet        ${mux === 'none' ? '(headless: tail -f .git/parallel/greet/logs/*.log)' : `(${mux}; detach with Ctrl-b d)`}\n`
+  : '';
+const removeAll = keep
+  ? `(cd ${q(repo)} && node ${q(cli)} down greet) && rm -rf ${q(dir)}`
+  : `rm -rf ${q(dir)}`;
 console.log(`
-Look around:
-  cd ${repo}
-  node ${cli} attach greet        ${mux === 'none' ? '(headless: tail -f .git/parallel/greet/logs/*.log)' : `(${mux}; detach with Ctrl-b d)`}
-  node ${cli} diff greet 1 2
-  node ${cli} pick greet 2
-  node ${cli} down greet --clean
-Everything lives under ${dir}; delete it when done.`);
+Look around${keep ? '' : ` (the session is stopped; \`npm run demo -- --keep\` keeps it running to attach to)`}:
+  cd ${q(repo)}
+${attach}  node ${q(cli)} diff greet 1 2
+  node ${q(cli)} pick greet 2
+  node ${q(cli)} down greet --clean
+Everything lives under ${dir}. Remove it all with:
+  ${removeAll}`);
