@@ -2,9 +2,10 @@
  * Candidates on another machine, end to end against a real OpenSSH server on 127.0.0.1 (keys
  * made for the run) whose `dir` is a separate directory: two remote candidates and one local on
  * one base, the prompt byte-exact on both sides, status across hosts (including a host that
- * stops answering), sshd stopped in the middle of `up` and while agents run.
+ * stops answering), sshd stopped in the middle of `up` and while agents run, down --clean and
+ * restore of remote work.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAgent, hasTmux, makeRepo, type TestRepo, tmux, waitFor } from './support/repo.js';
@@ -266,5 +267,49 @@ describe('candidates on a remote host over ssh (real sshd on 127.0.0.1)', () => 
     expectOk(await run(['down', 'feat']), 'down');
     await waitFor(() => pids.every((pid) => !alive(pid)), { timeout: 20_000, message: 'agents stopped' });
     expect(existsSync(join(hostDir, 'worktrees', 'feat-1'))).toBe(true);
+  }, 300_000);
+
+  it('down --clean saves remote work here before removing it there; restore puts it back on the host', async () => {
+    const wt2 = join(hostDir, 'worktrees', 'feat-2');
+    const hostRepo = ['--git-dir', join(hostDir, 'repo.git')];
+    writeFileSync(join(wt2, 'wip.txt'), 'not committed\n');
+    appendFileSync(join(wt2, 'candidate-2.txt'), 'more\n');
+    // A host that does not answer: nothing there is touched, even with --force.
+    await sshd.stop();
+    let unreachable: Awaited<ReturnType<typeof run>>;
+    try {
+      unreachable = await run(['down', 'feat', '2', '--clean', '--force']);
+    } finally {
+      await sshd.start();
+    }
+    expect(unreachable.stdout + unreachable.stderr).toMatch(/#2[^\n]*does not answer/);
+    expect(existsSync(join(wt2, 'wip.txt'))).toBe(true);
+
+    const kept = await run(['down', 'feat', '--clean']);
+    expectOk(kept, 'down --clean');
+    // #1 was picked into main, so nothing of it is lost: gone on the host too. #2 and #3 hold work.
+    expect(existsSync(join(hostDir, 'worktrees', 'feat-1'))).toBe(false);
+    expect(repo.git([...hostRepo, 'branch', '--list', 'feat-1']).trim()).toBe('');
+    expect(kept.stdout + kept.stderr).toMatch(/#2 .*1 commit.*uncommitted/);
+    expect(existsSync(join(wt2, 'wip.txt'))).toBe(true);
+
+    expectOk(await run(['down', 'feat', '--clean', '--force']), 'down --clean --force');
+    expect(existsSync(wt2)).toBe(false);
+    expect(existsSync(repo.worktree('feat', 3))).toBe(false);
+
+    expectOk(await run(['restore', 'feat']), 'restore');
+    expect(readFileSync(join(wt2, 'wip.txt'), 'utf8')).toBe('not committed\n');
+    expect(readFileSync(join(wt2, 'candidate-2.txt'), 'utf8')).toBe('candidate 2 was here\nmore\n');
+    expect(repo.git(['-C', wt2, 'status', '--porcelain']).split('\n').filter(Boolean).sort()).toEqual([
+      ' M candidate-2.txt',
+      '?? wip.txt',
+    ]);
+    expect(repo.git(['-C', wt2, 'log', '-1', '--format=%s']).trim()).not.toMatch(/uncommitted/);
+    expect(existsSync(repo.worktree('feat', 3))).toBe(true);
+    const s = await status('feat');
+    expect(s.candidates.map((c) => [c.index, c.host ?? null, c.worktreeExists])).toEqual([
+      [2, 'box', true],
+      [3, null, true],
+    ]);
   }, 300_000);
 });

@@ -1,7 +1,13 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { findCandidate, labelOf, loadRecordedTask, type RecordedTask } from '../compare/task.js';
+import {
+  findCandidate,
+  labelOf,
+  loadRecordedTask,
+  type RecordedCandidate,
+  type RecordedTask,
+} from '../compare/task.js';
 import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
@@ -12,6 +18,7 @@ import { deleteBranchAt, listWorktrees, pruneQuietly, removeWorktree } from '../
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
 import { info, pc } from '../output.js';
+import type { RemoteCleanFacts } from '../remote/clean.js';
 import { lockTask } from '../task/lock.js';
 import { writeState } from '../task/state.js';
 
@@ -39,8 +46,8 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     const driver = await loadDriver(rt.state.mux);
     if (n !== undefined) await stopCandidate(rt, driver, n);
     else await driver.killSession(plan);
-    const remote = plan.candidates.filter((c) => c.host && (n === undefined || c.index === n));
-    if (remote.length) await (await import('../remote/stop.js')).stopRemoteAgents(plan, remote);
+    const stopping = plan.candidates.filter((c) => c.host && (n === undefined || c.index === n));
+    if (stopping.length) await (await import('../remote/stop.js')).stopRemoteAgents(plan, stopping);
     if (!options.clean && n !== undefined) {
       const c = findCandidate(rt, n);
       info(
@@ -55,9 +62,17 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       return;
     }
     const baseName = rt.state.base.branch ?? rt.state.base.commit.slice(0, 12);
-    const facts = (await gatherCleanFacts(rt)).filter((f) => n === undefined || f.index === n);
+    const target = await cleanTarget(rt);
+    const onHosts = rt.candidates.filter((c) => c.host && (n === undefined || c.index === n));
+    // A remote candidate's work is saved and fetched here before anything is decided or removed.
+    const remote = onHosts.length
+      ? await (await import('../remote/clean.js')).gatherRemoteFacts(plan, onHosts, target)
+      : { facts: [], blocked: [] };
+    const facts = [...(await gatherCleanFacts(rt, target)), ...remote.facts]
+      .filter((f) => n === undefined || f.index === n)
+      .sort((a, b) => a.index - b.index);
     const cleanPlan = planClean(facts, { force: !!options.force, baseName });
-    cleanPlan.keep.push(...keptOnHosts(rt).filter((d) => n === undefined || d.facts.index === n));
+    cleanPlan.keep.push(...remote.blocked.map((b) => blockedOnHost(rt, b.candidate, b.reason)));
     if (cleanPlan.archive) {
       const { dir } = await createArchive({
         commonDir: rt.repo.commonDir,
@@ -79,10 +94,23 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     }
     const failures: string[] = [];
     const removed: CleanDecision[] = [];
-    for (const decision of cleanPlan.remove) {
+    for (const decision of cleanPlan.remove.filter((d) => !d.facts.host)) {
       const failure = await removeCandidate(rt.repo.root, decision.facts, !!options.force);
       if (failure) failures.push(`#${decision.facts.index} ${failure}`);
       else removed.push(decision);
+    }
+    const remoteRemovals = cleanPlan.remove.filter((d) => d.facts.host);
+    if (remoteRemovals.length) {
+      const { removeRemote } = await import('../remote/clean.js');
+      const refused = await removeRemote(
+        plan,
+        remoteRemovals.map((d) => d.facts as RemoteCleanFacts),
+      );
+      for (const decision of remoteRemovals) {
+        const failure = refused.get(decision.facts.index);
+        if (failure) failures.push(`#${decision.facts.index} ${failure}`);
+        else removed.push(decision);
+      }
     }
     await pruneQuietly(rt.repo.root);
     const gone = new Set(removed.map((d) => d.facts.index));
@@ -99,11 +127,15 @@ export async function down(task: string, n: number | undefined, options: DownOpt
   }
 }
 
-/** Reads what --clean needs to decide, for every recorded candidate. */
-async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
-  const root = rt.repo.root;
+/** What a candidate's commits must be in to count as merged: the base branch's tip, or the base commit. */
+async function cleanTarget(rt: RecordedTask): Promise<string> {
   const { base } = rt.state;
-  const target = (base.branch && (await resolveCommit(root, `refs/heads/${base.branch}`))) || base.commit;
+  return (base.branch && (await resolveCommit(rt.repo.root, `refs/heads/${base.branch}`))) || base.commit;
+}
+
+/** Reads what --clean needs to decide, for every candidate on this machine. */
+async function gatherCleanFacts(rt: RecordedTask, target: string): Promise<CleanFacts[]> {
+  const root = rt.repo.root;
   const local = rt.candidates.filter((c) => !c.host);
   const [worktrees, { facts }] = await Promise.all([
     listWorktrees(root),
@@ -131,24 +163,22 @@ async function gatherCleanFacts(rt: RecordedTask): Promise<CleanFacts[]> {
   );
 }
 
-/** Candidates on other machines stay where they are: --clean removes only this machine's. */
-function keptOnHosts(rt: RecordedTask): CleanDecision[] {
-  return rt.candidates
-    .filter((c) => c.host)
-    .map((c) => ({
-      facts: {
-        index: c.index,
-        label: labelOf(rt.state.task, c),
-        branch: c.branch,
-        worktree: c.worktree,
-        worktreeExists: true,
-        head: null,
-        uncommitted: [],
-        untracked: [],
-        unmergedCommits: 0,
-      },
-      reasons: [`on host ${c.host}: --clean does not remove candidates on other machines yet`],
-    }));
+/** A remote candidate that cannot be decided on now stays, with why. */
+function blockedOnHost(rt: RecordedTask, c: RecordedCandidate, reason: string): CleanDecision {
+  return {
+    facts: {
+      index: c.index,
+      label: labelOf(rt.state.task, c),
+      branch: c.branch,
+      worktree: c.worktree,
+      worktreeExists: true,
+      head: null,
+      uncommitted: [],
+      untracked: [],
+      unmergedCommits: 0,
+    },
+    reasons: [reason],
+  };
 }
 
 /** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */

@@ -4,14 +4,19 @@ import { join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
 import { filesToCopy, prepareCandidate, setupFailure } from '../engine/prepare.js';
 import { UserError } from '../errors.js';
-import { type ArchiveManifest, latestArchive, verifyArchive } from '../git/archive.js';
+import {
+  type ArchivedCandidate,
+  type ArchiveManifest,
+  latestArchive,
+  verifyArchive,
+} from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
-import { findRepo } from '../git/repo.js';
+import { findRepo, type Repo } from '../git/repo.js';
 import { restoreRefs, restoreWorktree } from '../git/unarchive.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { HEADLESS } from '../mux/capabilities.js';
 import { info, pc, warn } from '../output.js';
-import { archiveDir, statePaths } from '../plan/paths.js';
+import { archiveDir, statePaths, tasksDir } from '../plan/paths.js';
 import { assertValidTaskName } from '../plan/task-name.js';
 import { loadTask } from '../task/context.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
@@ -33,7 +38,13 @@ export async function restore(task: string): Promise<void> {
   const { dir, manifest } = found;
   const paths = statePaths(repo.commonDir, task);
   const state = await readState(paths.stateFile);
+  const onHosts = manifest.candidates.filter((c): c is ArchivedCandidate & { host: string } => !!c.host);
+  const hosts = onHosts.length ? await configHosts(repo) : {};
   const problems = await preflight(repo.root, manifest, state);
+  if (onHosts.length) {
+    const { remoteRestoreProblems } = await import('../remote/restore.js');
+    problems.push(...(await remoteRestoreProblems(hosts, task, onHosts)));
+  }
   try {
     await verifyArchive(repo.root, dir, manifest);
   } catch (error) {
@@ -46,7 +57,9 @@ export async function restore(task: string): Promise<void> {
   }
 
   await restoreRefs(repo.root, dir, manifest);
-  for (const c of manifest.candidates) await restoreWorktree(repo.root, dir, c);
+  for (const c of manifest.candidates) if (!c.host) await restoreWorktree(repo.root, dir, c);
+  if (onHosts.length)
+    await (await import('../remote/restore.js')).restoreOnHosts(repo.root, hosts, task, onHosts);
   await restoreState(dir, paths, manifest, state);
   const prepared = await prepareRestored(task, manifest);
 
@@ -67,7 +80,7 @@ export async function restore(task: string): Promise<void> {
  * those are applied again, as `up` does for a new worktree, so evals run as before.
  */
 async function prepareRestored(task: string, manifest: ArchiveManifest): Promise<string[]> {
-  const indexes = manifest.candidates.filter((c) => existsSync(c.worktree)).map((c) => c.index);
+  const indexes = manifest.candidates.filter((c) => !c.host && existsSync(c.worktree)).map((c) => c.index);
   if (!indexes.length) return [];
   try {
     const { plan } = await loadTask(task, {});
@@ -93,7 +106,8 @@ async function prepareRestored(task: string, manifest: ArchiveManifest): Promise
 async function preflight(root: string, manifest: ArchiveManifest, state: TaskState | undefined) {
   const problems: string[] = [];
   const registered = await listWorktrees(root);
-  for (const c of manifest.candidates) {
+  // Candidates on other machines are checked there (remote/restore.ts).
+  for (const c of manifest.candidates.filter((x) => !x.host)) {
     if (c.commit && (await resolveCommit(root, `refs/heads/${c.branch}`))) {
       problems.push(`branch ${c.branch} already exists`);
     }
@@ -140,4 +154,11 @@ async function restoreState(
         candidates: records,
       };
   await writeState(paths.stateFile, next);
+}
+
+/** The config's hosts, for candidates archived from other machines. */
+async function configHosts(repo: Repo) {
+  const { loadConfig } = await import('../config/load.js');
+  const { config } = await loadConfig(process.cwd(), repo.root, tasksDir(repo.commonDir));
+  return config.hosts;
 }

@@ -18,6 +18,11 @@ export interface CleanFacts {
   untracked: string[];
   /** Commits on the branch that the base (base branch tip, or base commit) does not contain. */
   unmergedCommits: number;
+  /** A candidate on another machine: its host, and the ref here that holds its branch's commits. */
+  host?: string;
+  ref?: string;
+  /** Its uncommitted and untracked files as one commit on its HEAD, and the ref here that holds it. */
+  wip?: { commit: string; ref: string };
 }
 
 export interface CleanDecision {

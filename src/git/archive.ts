@@ -36,6 +36,10 @@ export interface ArchivedCandidate {
   untracked: string[];
   /** The candidate's entry in state.json, so restore records it again. */
   record: Record<string, unknown>;
+  /** On another machine: its host, the ref (in the bundle) of its branch's commits, and its saved files as a commit on its HEAD. */
+  host?: string;
+  ref?: string;
+  wip?: { commit: string; ref: string } | null;
 }
 
 export const MANIFEST = 'manifest.json';
@@ -76,6 +80,7 @@ export async function createArchive(input: {
       }
     }
     archived.push({
+      ...(f.host ? { host: f.host, ref: f.ref, wip: f.wip ?? null } : {}),
       index: f.index,
       label: f.label,
       branch: f.branch,
@@ -128,7 +133,8 @@ async function createBundle(
 ): Promise<boolean> {
   const refs: string[] = [];
   for (const c of archived) {
-    if (c.commit) refs.push(`refs/heads/${c.branch}`);
+    if (c.commit) refs.push(branchRef(c));
+    if (c.wip) refs.push(c.wip.ref);
     if (c.detachedHead) {
       await gitOk(root, ['update-ref', c.detachedHead.ref, c.detachedHead.commit]);
       refs.push(c.detachedHead.ref);
@@ -168,7 +174,8 @@ export async function verifyArchive(root: string, dir: string, manifest: Archive
   }
   for (const c of manifest.candidates) {
     const wanted: [string, string][] = [];
-    if (c.commit) wanted.push([`refs/heads/${c.branch}`, c.commit]);
+    if (c.commit) wanted.push([branchRef(c), c.commit]);
+    if (c.wip) wanted.push([c.wip.ref, c.wip.commit]);
     if (c.detachedHead) wanted.push([c.detachedHead.ref, c.detachedHead.commit]);
     for (const [ref, commit] of wanted) {
       const inBundle = heads.get(ref) === commit;
@@ -180,6 +187,9 @@ export async function verifyArchive(root: string, dir: string, manifest: Archive
     for (const path of c.untracked) await stat(join(dir, String(c.index), 'untracked', path));
   }
 }
+
+/** The ref that holds a candidate's commits here: its branch, or the fetched ref of a remote one. */
+export const branchRef = (c: Pick<ArchivedCandidate, 'branch' | 'ref'>) => c.ref ?? `refs/heads/${c.branch}`;
 
 /** The newest complete archive (one with a manifest) of a task, or undefined. */
 export async function latestArchive(

@@ -1,6 +1,10 @@
 /**
  * bash functions for the programs git-parallel runs on a host over ssh: all of git there goes
- * through these. Paths are NUL-separated (-z) wherever git lists them; a count turns each NUL
+ * through these. wt_snapshot WT prints `HEAD TREE`, TREE being every file of the worktree
+ * (changes and untracked files, not ignored ones) written from a copy of its index, which stays
+ * as it was; wt_wip WT HEAD TREE REF keeps that tree as a commit on HEAD at REF (none when
+ * it is HEAD's own tree) and prints it or `-`; wt_put_back WT COMMIT writes such a commit's
+ * files back into the worktree, as changes and untracked files (the index stays at HEAD). Paths are NUL-separated (-z) wherever git lists them; a count turns each NUL
  * into a newline only after the newlines inside paths became \001.
  */
 export const HOST_GIT_FUNCTIONS = String.raw`
@@ -24,4 +28,30 @@ branch_numstat() {
 }
 branch_ahead() { git -C "$1" rev-list --count "$2..refs/heads/$3" 2>/dev/null || echo 0; }
 branch_time() { git -C "$1" log -1 --format=%cI "refs/heads/$2" 2>/dev/null || echo -; }
+wt_snapshot() {
+  local idx head tree
+  head=$(git -C "$1" rev-parse -q --verify HEAD 2>/dev/null) || head=-
+  idx=$(mktemp -u)
+  (cd -- "$1" && cp -- "$(git rev-parse --git-path index)" "$idx" 2>/dev/null) || true
+  if GIT_INDEX_FILE=$idx git -C "$1" add -A >/dev/null 2>&1 && tree=$(GIT_INDEX_FILE=$idx git -C "$1" write-tree); then
+    rm -f -- "$idx"; printf '%s %s' "$head" "$tree"
+  else
+    rm -f -- "$idx"; return 1
+  fi
+}
+wt_wip() {
+  if [ "$2" != - ] && [ "$(git -C "$1" rev-parse "$2^{tree}")" = "$3" ]; then
+    git -C "$1" update-ref -d "$4" 2>/dev/null || true; echo -; return
+  fi
+  local parent=() commit
+  [ "$2" = - ] || parent=(-p "$2")
+  commit=$(GIT_AUTHOR_NAME=git-parallel GIT_AUTHOR_EMAIL=git-parallel@localhost \
+    GIT_COMMITTER_NAME=git-parallel GIT_COMMITTER_EMAIL=git-parallel@localhost \
+    git -C "$1" commit-tree "$3" "${'$'}{parent[@]}" -m 'uncommitted and untracked work, saved by parallel down --clean') &&
+    git -C "$1" update-ref "$4" "$commit" && echo "$commit"
+}
+wt_remove() { git -C "$1" worktree remove --force -- "$2"; }
+ref_delete_at() { git -C "$1" update-ref -d "$2" "$3"; }
+ref_delete() { git -C "$1" update-ref -d "$2" 2>/dev/null || true; }
+wt_put_back() { git -C "$1" restore --source="$2" --worktree -- .; }
 `;

@@ -1,6 +1,6 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArchiveManifest } from './archive.js';
+import { type ArchiveManifest, branchRef } from './archive.js';
 import { git, gitOk } from './run.js';
 
 /** Brings the branches of an archive back from its bundle (or straight from the base's history). */
@@ -15,8 +15,11 @@ export async function restoreRefs(root: string, dir: string, manifest: ArchiveMa
     : new Set<string>();
   const refspecs: string[] = [];
   for (const c of manifest.candidates) {
-    const branchRef = `refs/heads/${c.branch}`;
-    if (c.commit && heads.has(branchRef)) refspecs.push(`${branchRef}:${branchRef}`);
+    const ref = branchRef(c);
+    // A remote candidate's refs here only mirror its host (and may still be here): replaced.
+    const force = c.host ? '+' : '';
+    if (c.commit && heads.has(ref)) refspecs.push(`${force}${ref}:${ref}`);
+    if (c.wip && heads.has(c.wip.ref)) refspecs.push(`+${c.wip.ref}:${c.wip.ref}`);
     if (c.detachedHead && heads.has(c.detachedHead.ref)) {
       refspecs.push(`${c.detachedHead.ref}:${c.detachedHead.ref}`);
     }
@@ -33,8 +36,8 @@ export async function restoreRefs(root: string, dir: string, manifest: ArchiveMa
   }
   // Refs whose commits the base still holds were left out of the bundle: create them directly.
   for (const c of manifest.candidates) {
-    if (c.commit && !heads.has(`refs/heads/${c.branch}`)) {
-      await gitOk(root, ['update-ref', `refs/heads/${c.branch}`, c.commit, '']);
+    if (c.commit && !heads.has(branchRef(c))) {
+      await gitOk(root, ['update-ref', branchRef(c), c.commit, ...(c.host ? [] : [''])]);
     }
   }
 }

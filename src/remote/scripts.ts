@@ -131,3 +131,75 @@ export const STOP = `${PRELUDE}
 sock=$1; shift
 for sess in "$@"; do mux_stop "$sess"; done
 `;
+
+/**
+ * What `down --clean` needs before it decides, saving each worktree's uncommitted and untracked
+ * work as a commit at WIPREF (fetched home before anything is removed). Args: repo, then per
+ * candidate: index worktree branch wipref. Prints `cand N exists branchCommit head tree wip
+ * worktreeBranch`; `unreadable N` when the worktree cannot be read.
+ */
+export const SNAPSHOT = String.raw`${PRELUDE}
+repo=$1; shift
+while [ $# -ge 4 ]; do
+  n=$1 wt=$2 br=$3 wipref=$4; shift 4
+  commit=$(branch_commit "$repo" "$br")
+  if ! wt_exists "$wt"; then
+    ref_delete "$repo" "$wipref"
+    printf 'cand\t%s\t0\t%s\t-\t-\t-\t-\n' "$n" "$commit"; continue
+  fi
+  if ! snap=$(wt_snapshot "$wt") || ! wip=$(wt_wip "$wt" "${'$'}{snap% *}" "${'$'}{snap#* }" "$wipref"); then
+    printf 'unreadable\t%s\n' "$n"; continue
+  fi
+  printf 'cand\t%s\t1\t%s\t%s\t%s\t%s\t%s\n' "$n" "$commit" "${'$'}{snap% *}" "${'$'}{snap#* }" "$wip" "$(wt_branch "$wt")"
+done
+`;
+
+/**
+ * Removes candidates whose work is saved or merged: stops the session, removes the worktree
+ * only if its files are still the saved tree, then the branch only if it still points at the
+ * saved commit. Args: sock repo, then per candidate: index worktree branch commit tree wipref
+ * session. Prints `removed N` or `failed N why`.
+ */
+export const REMOVE = String.raw`${PRELUDE}
+sock=$1 repo=$2; shift 2
+while [ $# -ge 7 ]; do
+  n=$1 wt=$2 br=$3 commit=$4 tree=$5 wipref=$6 sess=$7; shift 7
+  mux_stop "$sess"
+  if wt_exists "$wt"; then
+    if ! snap=$(wt_snapshot "$wt"); then printf 'failed\t%s\tits worktree cannot be read\n' "$n"; continue; fi
+    if [ "${'$'}{snap#* }" != "$tree" ]; then printf 'failed\t%s\tits files changed after they were saved\n' "$n"; continue; fi
+    if ! err=$(wt_remove "$repo" "$wt" 2>&1); then printf 'failed\t%s\t%s\n' "$n" "${'$'}{err//$'\n'/ }"; continue; fi
+  fi
+  if [ "$commit" != - ] && ! ref_delete_at "$repo" "refs/heads/$br" "$commit" 2>/dev/null; then
+    printf 'failed\t%s\tbranch %s moved after it was saved\n' "$n" "$br"; continue
+  fi
+  ref_delete "$repo" "$wipref"
+  printf 'removed\t%s\n' "$n"
+done
+`;
+
+/** Whether a restore would overwrite anything. Args: repo, then per candidate: index worktree branch. Prints `cand N worktreeExists branchCommit`. */
+export const RESTORE_CHECK = String.raw`${PRELUDE}
+repo=$1; shift
+while [ $# -ge 3 ]; do
+  n=$1 wt=$2 br=$3; shift 3
+  printf 'cand\t%s\t%s\t%s\n' "$n" "$([ -e "$wt" ] && echo 1 || echo 0)" "$(repo_ok "$repo" && branch_commit "$repo" "$br" || echo -)"
+done
+`;
+
+/**
+ * Puts archived candidates back on the host: their branches arrived by push; this makes each
+ * worktree again, writes its saved files back and forgets its setup so `up` runs it again.
+ * Args: repo runDir, then per candidate: index worktree branch wipCommit(or -) wipref.
+ */
+export const RESTORE = `${PRELUDE}
+set -e
+repo=$1 run=$2; shift 2
+while [ $# -ge 5 ]; do
+  n=$1 wt=$2 br=$3 wip=$4 wipref=$5; shift 5
+  mkdir -p -- "$(dirname -- "$wt")"
+  wt_restore "$repo" "$wt" "$br"
+  if [ "$wip" != - ]; then wt_put_back "$wt" "$wip"; ref_delete "$repo" "$wipref"; fi
+  rm -f -- "$run/$n.started" "$run/$n.prepared"
+done
+`;
