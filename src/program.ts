@@ -274,12 +274,16 @@ Examples:
     .argument('<task>')
     .argument('<a>', 'candidate number', positiveInt)
     .argument('[b]', 'second candidate number (default: compare <a> with the base)', positiveInt)
-    .description('a candidate against the base, or two candidates against each other')
+    .description(
+      "a candidate's worktree against the base (commits, uncommitted and untracked files), or two candidates' branches",
+    )
     .option('--stat', 'summary only')
+    .option('--committed', "only the candidate's commits, not its worktree's uncommitted and untracked files")
     .addHelpText(
       'after',
       examples([
-        'parallel diff add-auth 2          candidate 2 against the base',
+        'parallel diff add-auth 2          candidate 2 against the base, with its uncommitted work',
+        'parallel diff add-auth 2 --committed   its branch only',
         'parallel diff add-auth 1 3        candidate 1 against candidate 3',
         'parallel diff add-auth 2 --stat',
       ]),

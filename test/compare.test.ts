@@ -149,13 +149,19 @@ describe('parallel compare (end to end)', () => {
     expect(skipped.candidates.every((c) => c.evals.length === 0)).toBe(true);
   });
 
-  it('diff: a candidate against the base, noting uncommitted work', async () => {
+  it('diff: a candidate against the base with the work the report shows; --committed: its branch only', async () => {
     const result = await fx.cli(['diff', 't', '2']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('+++ b/shared.txt');
     expect(result.stdout).toContain('+from 2');
-    expect(result.stdout).not.toContain('README.md');
-    expect(result.stderr).toContain("candidate 2's worktree has 2 uncommitted or untracked file(s)");
+    expect(result.stdout).toContain('+# changed');
+    expect(result.stdout).toMatch(/\+\+\+ b\/notes\.txt\n@@ -0,0 \+1 @@\n\+untracked/);
+    expect(result.stderr).toContain('with 1 uncommitted and 1 untracked file(s)');
+    const committed = await fx.cli(['diff', 't', '2', '--committed']);
+    expect(committed.stdout).toContain('+from 2');
+    expect(committed.stdout).not.toContain('README.md');
+    expect(committed.stdout).not.toContain('notes.txt');
+    expect(committed.stderr).toContain("candidate 2's worktree has 2 uncommitted or untracked file(s)");
   });
 
   it('diff: two candidates against each other, --stat', async () => {
@@ -173,7 +179,7 @@ describe('parallel compare (end to end)', () => {
     await upTask(fx, 'idle', 1, { FAKE_AGENT_EDIT: 'none' });
     const empty = await fx.cli(['diff', 'idle', '1']);
     expect(empty.exitCode).not.toBe(0);
-    expect(empty.stderr).toContain('Candidate 1 (idle-1) has no committed changes against the base commit');
+    expect(empty.stderr).toContain('Candidate 1 (idle-1) has no changes against the base commit');
   });
 
   it('rejects an unknown task and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { git, gitOk } from './run.js';
+import { GitError, git, gitOk } from './run.js';
 
 /** One file of `git diff --numstat`: binary files have no line counts. */
 export interface FileStat {
@@ -64,6 +64,15 @@ export async function uncommittedDiff(worktree: string): Promise<string> {
 
 /** The worktree's files (committed and uncommitted, tracked only) against a commit. */
 export async function worktreeDiff(worktree: string, from: string, options: DiffOptions = {}) {
-  const args = ['diff', '--no-ext-diff', '--no-color', ...(options.stat ? ['--stat'] : [])];
-  return gitOk(worktree, [...args, from, '--']);
+  const args = ['diff', '--no-ext-diff', options.color ? '--color=always' : '--no-color'];
+  return gitOk(worktree, [...args, ...(options.stat ? ['--stat'] : []), from, '--']);
+}
+
+/** An untracked file of a worktree as a new file's diff (`path` relative to the worktree). */
+export async function untrackedDiff(worktree: string, path: string, options: DiffOptions = {}) {
+  const args = ['diff', '--no-index', '--no-ext-diff', options.color ? '--color=always' : '--no-color'];
+  // --no-index exits 1 when the files differ, which a new file always does.
+  const result = await git(worktree, [...args, ...(options.stat ? ['--stat'] : []), '--', '/dev/null', path]);
+  if (result.exitCode > 1) throw new GitError([...args, path], result);
+  return result.stdout;
 }
