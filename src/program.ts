@@ -39,7 +39,7 @@ function planOptions(command: Command): Command {
   return command
     .option(
       `-n, ${agents} <count>`,
-      'total number of candidates (agents are spread round-robin)',
+      'total number of candidates, 1 to 64 (agents are spread round-robin)',
       positiveInt,
     )
     .option(

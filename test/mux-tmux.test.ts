@@ -264,12 +264,22 @@ describe('TmuxDriver', () => {
     expect(await indexes(plan)).toEqual([1, 2]);
   });
 
-  it('stacked fits many panes in one window', async () => {
-    const plan = await fixture({ agents: 6, layout: 'stacked', env: { FAKE_AGENT_EDIT: 'none' } });
+  it('spills panes that would be too small into a further window; addPane fills one with room', async () => {
+    // stacked at the reference 200x50: five panes of 8 rows (and a title line) fit a window.
+    const plan = await fixture({ agents: 7, layout: 'stacked', env: { FAKE_AGENT_STAY: '1' } });
     await driver.createSession(plan, plan.candidates);
-    expect(await indexes(plan)).toEqual([1, 2, 3, 4, 5, 6]);
-    const widths = tmux('list-panes', '-t', `=${plan.session}:`, '-F', '#{pane_width}').split('\n');
-    expect(new Set(widths)).toEqual(new Set(['200']));
+    expect(await indexes(plan)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const windows = () =>
+      tmux('list-windows', '-t', `=${plan.session}`, '-F', '#{window_name}:#{window_panes}').split('\n');
+    expect(windows()).toEqual(['feat:5', 'feat 2:2']);
+    const heights = tmux('list-panes', '-s', '-t', `=${plan.session}`, '-F', '#{pane_height}').split('\n');
+    expect(heights.every((h) => Number(h) >= 8)).toBe(true);
+    await recordsOf(7);
+    const pane = (await driver.inspect(plan))!.panes.find((p) => p.index === 2)!;
+    tmux('kill-pane', '-t', pane.id);
+    await driver.addPane(plan, plan.candidates[1]!);
+    expect(windows()).toEqual(['feat:5', 'feat 2:2']);
+    expect(await indexes(plan)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('sendText types into the pane', async () => {

@@ -15,10 +15,12 @@ import type { Multiplexer } from '../src/config/resolve.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import type { AgentConfig } from '../src/config/schema.js';
 import type { Repo } from '../src/git/repo.js';
+import { tmuxScript, windowsFor } from '../src/mux/tmux-commands.js';
 import { buildPlan, type Plan } from '../src/plan/plan.js';
 import { renderBundle } from '../src/render/bundle.js';
 import { renderLauncher } from '../src/render/launcher.js';
 import { LAYOUT_NAMES } from '../src/render/layout-names.js';
+import { panesPerWindow, REFERENCE_SCREEN } from '../src/render/spill.js';
 import { renderLayout, TEMPLATE_MARKER } from '../src/render/zellij.js';
 
 interface ZellijPane {
@@ -172,6 +174,34 @@ describe('layout details', () => {
         assertValidLayout(renderLayout(plan), plan);
       }
     }
+  });
+});
+
+describe('many agents', () => {
+  it('64 agents spill into further tabs of panes no smaller than 40x8, in order, one focused', () => {
+    for (const layout of ['tiled', 'stacked', 'main-vertical'] as const) {
+      const plan = fakePlan({ layout, agents: 64 });
+      const kdl = renderLayout(plan);
+      assertValidLayout(kdl, plan);
+      const { tabs } = rules.resolveLayout(kdl, NO_ENV);
+      const perTab = panesPerWindow(layout, REFERENCE_SCREEN, true);
+      expect(tabs.map((t) => t.name)).toEqual(
+        Array.from({ length: Math.ceil(64 / perTab) }, (_, i) => (i ? `add-auth ${i + 1}` : 'add-auth')),
+      );
+      expect(tabs.map((t) => t.focus === true)).toEqual(tabs.map((_, i) => i === 0));
+    }
+    // 200x50 less two bars: 5 columns of 40 by 5 rows of 8 + a title line.
+    expect(panesPerWindow('tiled', REFERENCE_SCREEN, true)).toBe(25);
+    expect(panesPerWindow('tiled', { columns: 80, rows: 24 }, false)).toBe(4);
+  });
+
+  it('the tmux commands open a further window when the panes would be too small', () => {
+    const plan = fakePlan({ layout: 'tiled', agents: 64, mux: 'tmux' });
+    const script = tmuxScript(plan);
+    expect(script).toContain('64 pane(s), in 3 windows');
+    expect(script.match(/^tmux new-window /gm)).toHaveLength(2);
+    expect(script.match(/^tmux split-window /gm)).toHaveLength(61);
+    expect(windowsFor(plan, plan.candidates, { columns: 80, rows: 24 })).toHaveLength(16);
   });
 });
 

@@ -78,7 +78,7 @@ export async function up(task: string, flags: UpOptions): Promise<void> {
       (await import('../pool/refill.js')).refillInBackground(plan.repo.root, plan.base.commit);
     failures = await watchStartup(plan, driver, startedAgents(actions), appliedAt);
     if (options.json) printJsonOutput({ ...summary(plan, actions), failed: failures });
-    else summarize(plan, actions, driver.attachHint(plan), failures);
+    else summarize(plan, actions, driver.attachHint(plan), failures, driver.spillNote?.(plan));
   } finally {
     await unlock();
     if (madeDir && !started) await removeIfEmpty(ctx.plan.paths.dir);
@@ -181,7 +181,13 @@ function describeFailures(plan: Plan, failures: StartFailure[]): string {
   return `${pc.red('error:')} ${failures.length} agent(s) of task "${plan.task}" failed at start:\n${blocks.join('\n')}\nFix the cause (log in, set the API key, check the agent's command), then run \`parallel up ${plan.task}\` again.`;
 }
 
-function summarize(plan: Plan, actions: Action[], hint: string, failures: StartFailure[] = []): void {
+function summarize(
+  plan: Plan,
+  actions: Action[],
+  hint: string,
+  failures: StartFailure[] = [],
+  spilled?: string,
+): void {
   const changes = changesByCandidate(plan, actions);
   const fresh = [...changes.values()].every((change) => change === 'created');
   const session = actions.some((a) => a.kind === 'create-session')
@@ -200,6 +206,7 @@ function summarize(plan: Plan, actions: Action[], hint: string, failures: StartF
           : `  ${change === 'left alone' ? pc.dim(change) : pc.yellow(change)}`;
       return `${mark} ${pc.dim(`#${c.index}`)} ${c.agent.name.padEnd(10)} ${c.branch.padEnd(20)} ${c.host ? `${c.host.name}:` : ''}${c.worktree}${shown}`;
     }),
+    ...(spilled ? [`  windows: ${spilled}`] : []),
     `  look:    ${hint}`,
     `  status:  parallel status ${plan.task}`,
   ];

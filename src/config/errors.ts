@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { editDistance } from '../edit-distance.js';
 import { UserError } from '../errors.js';
 import { LAYOUT_NAMES } from '../render/layout-names.js';
+import { MAX_AGENTS } from './limits.js';
 import { PRESET_NAMES } from './presets.js';
 import { agentSchema, configSchema } from './schema.js';
 
@@ -95,11 +96,13 @@ function fixFor(issue: Issue, field: string): string {
 const quoteIt = 'Environment values are strings: quote it (e.g. PORT: "3000").';
 const envKey = 'Use a name of letters, digits and "_" that does not start with a digit (e.g. "API_URL").';
 const FIXES: Record<string, string | ((issue: Issue) => string)> = {
-  agents:
-    'List at least one agent, e.g. agents: [{ preset: "claude", count: 3 }], or remove "agents" for the default (3 × claude).',
+  agents: (issue) =>
+    issue.code === 'custom'
+      ? `Lower the counts so that they add up to ${MAX_AGENTS} or fewer.`
+      : 'List at least one agent, e.g. agents: [{ preset: "claude", count: 3 }], or remove "agents" for the default (3 × claude).',
   'agents[]': 'Each agent is an object such as { preset: "claude", count: 2 } or { command: "my-agent" }.',
   'agents[].preset': `Use one of the built-in presets (${PRESET_NAMES.join(', ')}), or drop "preset" and set "command" (plus "args" and "prompt") for a custom agent.`,
-  'agents[].count': 'Set a whole number from 1 to 32, or remove it for 1.',
+  'agents[].count': `Set a whole number from 1 to ${MAX_AGENTS}, or remove it for 1.`,
   'agents[].name':
     'An agent name shows in pane titles and --agent: use letters, digits, "-", "_" or ".", e.g. "claude-fast".',
   'agents[].command': 'Set the command to run (a name on PATH or a path), e.g. command: "my-agent".',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MULTIPLEXERS } from '../mux/capabilities.js';
+import { MAX_AGENTS } from './limits.js';
 import { PRESET_NAMES } from './presets.js';
 import { parseSize } from './size.js';
 
@@ -24,7 +25,7 @@ export const agentSchema = z.strictObject({
   command: z.string().min(1, 'expected a command name or path').optional(),
   args: z.array(z.string()).optional(),
   prompt: promptMode.optional(),
-  count: z.number().int('expected a whole number').min(1, 'expected at least 1').max(32).optional(),
+  count: z.number().int('expected a whole number').min(1, 'expected at least 1').max(MAX_AGENTS).optional(),
   env: envMap.optional(),
   resume: z.union([z.array(z.string()), z.literal(false)]).optional(),
   host: name.optional(),
@@ -93,6 +94,15 @@ export const configSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    const total = (config.agents ?? []).reduce((sum, agent) => sum + (agent.count ?? 1), 0);
+    if (total > MAX_AGENTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agents'],
+        input: config.agents,
+        message: `the counts add up to ${total} agents, more than ${MAX_AGENTS}`,
+      });
+    }
     const known = Object.keys(config.hosts ?? {});
     config.agents?.forEach((agent, i) => {
       if (agent.host === undefined || known.includes(agent.host)) return;

@@ -1,6 +1,7 @@
 import type { Candidate, Plan } from '../plan/plan.js';
 import { isBuiltinLayout, type LayoutName } from '../render/layout-names.js';
 import { shellQuote } from '../render/shell.js';
+import { panesPerWindow, REFERENCE_SCREEN, type Screen, spill } from '../render/spill.js';
 
 /**
  * The tmux command lists that build a task's session, pure: the driver runs them, and
@@ -49,8 +50,34 @@ export const label = (target: string, candidate: Candidate) => [
   ...['select-pane', '-t', target, '-T', literal(candidate.paneName)],
 ];
 
-/** Each pane needs two rows (line + border) when stacked: room for all before a client sizes it. */
-export const sessionSize = (count: number) => ['-x', '200', '-y', String(Math.max(50, 3 * count))];
+/** The session starts at the size its panes were counted for (a client that attaches resizes it). */
+export const sessionSize = (screen: Screen) => ['-x', String(screen.columns), '-y', String(screen.rows)];
+
+/** One tmux window of the session and the candidates whose panes it holds. */
+export interface WindowPlan {
+  name: string;
+  candidates: Candidate[];
+}
+
+/**
+ * The session's windows: one per agent for `tabs`; otherwise as many agents per window as fit
+ * in panes of a usable size at `screen`, the rest spilling into further windows (`task 2`, …).
+ */
+export function windowsFor(
+  plan: Plan,
+  candidates: Candidate[],
+  screen: Screen = REFERENCE_SCREEN,
+): WindowPlan[] {
+  if (plan.layout === 'tabs') return candidates.map((c) => ({ name: c.paneName, candidates: [c] }));
+  const layout = isBuiltinLayout(plan.layout) ? plan.layout : 'tiled';
+  return spill(candidates, panesPerWindow(layout, screen, false)).map((group, i) => ({
+    name: spilledName(plan, i),
+    candidates: group,
+  }));
+}
+
+/** The name of the session's (i+1)-th window of agent panes. */
+export const spilledName = (plan: Plan, i: number) => (i === 0 ? plan.task : `${plan.task} ${i + 1}`);
 
 export const layoutName = (plan: Plan) => (isBuiltinLayout(plan.layout) ? LAYOUTS[plan.layout] : 'tiled');
 
@@ -58,39 +85,40 @@ export const layoutName = (plan: Plan) => (isBuiltinLayout(plan.layout) ? LAYOUT
  * The session as a shell script of tmux commands, in the order the driver runs them (the driver
  * targets the first window by its id; the script by `=session:`).
  */
-export function tmuxScript(plan: Plan): string {
-  const [first, ...rest] = plan.candidates;
-  if (!first) return '';
-  const tabs = plan.layout === 'tabs';
+export function tmuxScript(plan: Plan, screen: Screen = REFERENCE_SCREEN): string {
+  const windows = windowsFor(plan, plan.candidates, screen);
   const session = `=${plan.session}:`;
-  const lists: string[][] = [
-    [
-      ...['new-session', '-d', '-s', plan.session, ...sessionSize(plan.candidates.length)],
-      ...paneArgs(first, tabs ? first.paneName : plan.task, '#{window_id}'),
-      ...[THEN, ...windowOptions(session)],
-      ...[THEN, ...label(session, first)],
-    ],
-    ...rest.map((c) =>
-      tabs
+  // new-window makes the new window the session's current one, which `=session:` targets.
+  const lists: string[][] = windows.flatMap((window, w) => {
+    const [first, ...rest] = window.candidates as [Candidate, ...Candidate[]];
+    const open =
+      w === 0
         ? [
-            ...['new-window', '-t', session, ...paneArgs(c, c.paneName)],
-            ...[THEN, ...windowOptions(session)],
-            ...[THEN, ...label(session, c)],
+            'new-session',
+            '-d',
+            '-s',
+            plan.session,
+            ...sessionSize(screen),
+            ...paneArgs(first, window.name, '#{window_id}'),
           ]
-        : [
-            ...['split-window', '-t', session, ...paneArgs(c)],
-            ...[THEN, ...label(session, c)],
-            ...[THEN, 'select-layout', '-t', session, layoutName(plan)],
-          ],
-    ),
-  ];
+        : ['new-window', '-t', session, ...paneArgs(first, window.name, '#{window_id}')];
+    return [
+      [...open, ...[THEN, ...windowOptions(session)], ...[THEN, ...label(session, first)]],
+      ...rest.map((c) => [
+        ...['split-window', '-t', session, ...paneArgs(c)],
+        ...[THEN, ...label(session, c)],
+        ...[THEN, 'select-layout', '-t', session, layoutName(plan)],
+      ]),
+    ];
+  });
   const line = (list: string[]) =>
     `tmux ${list.map((arg) => (arg === THEN ? '\\;' : shellQuote(arg))).join(' ')}`.replaceAll(
       ' \\; ',
       ' \\;\n  ',
     );
+  const spilled = windows.length > 1 && plan.layout !== 'tabs' ? `, in ${windows.length} windows` : '';
   return [
-    `# tmux session ${plan.session} for task ${plan.task}: ${plan.candidates.length} pane(s), layout ${plan.layout}`,
+    `# tmux session ${plan.session} for task ${plan.task}: ${plan.candidates.length} pane(s)${spilled}, layout ${plan.layout}`,
     ...lists.map(line),
   ].join('\n');
 }

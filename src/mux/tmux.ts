@@ -5,10 +5,22 @@ import type { PaneTitleCommand } from '../hook/settings.js';
 import { lastLines } from '../hook/tail.js';
 import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { stopProcessGroups } from '../proc/group.js';
+import { isBuiltinLayout } from '../render/layout-names.js';
 import { shellQuote } from '../render/shell.js';
+import { MIN_PANE, panesPerWindow, REFERENCE_SCREEN, type Screen } from '../render/spill.js';
 import { readRunNumber } from '../task/run-markers.js';
 import { CAPABILITIES } from './capabilities.js';
-import { label, layoutName, literal, paneArgs, sessionSize, THEN, windowOptions } from './tmux-commands.js';
+import {
+  label,
+  layoutName,
+  literal,
+  paneArgs,
+  sessionSize,
+  spilledName,
+  THEN,
+  windowOptions,
+  windowsFor,
+} from './tmux-commands.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
 const TIMEOUT_MS = 10_000;
@@ -55,30 +67,46 @@ export class TmuxDriver implements MuxDriver {
   }
 
   async createSession(plan: Plan, candidates: Candidate[]): Promise<void> {
-    const [first, ...rest] = candidates;
-    if (!first) return;
-    const tabs = plan.layout === 'tabs';
-    const size = sessionSize(candidates.length);
-    // The new session has one window with one pane: `=session:` is that pane.
-    const target = `=${plan.session}:`;
-    const created = await tmuxOk([
-      ...['new-session', '-d', '-s', plan.session, ...size],
-      ...paneArgs(first, tabs ? first.paneName : plan.task, '#{window_id}'),
-      ...[THEN, ...windowOptions(target)],
-      ...[THEN, ...label(target, first)],
-    ]);
-    const windowId = created.trim();
-    for (const candidate of rest) {
-      if (plan.stagger > 0) await delay(plan.stagger);
-      if (tabs) await newWindow(plan, candidate);
-      else await splitInto(plan, windowId, candidate);
+    const screen = terminalScreen();
+    const windows = windowsFor(plan, candidates, screen);
+    for (const [w, window] of windows.entries()) {
+      const [first, ...rest] = window.candidates as [Candidate, ...Candidate[]];
+      if (w > 0 && plan.stagger > 0) await delay(plan.stagger);
+      const windowId =
+        w === 0
+          ? await tmuxOk([
+              ...['new-session', '-d', '-s', plan.session, ...sessionSize(screen)],
+              ...paneArgs(first, window.name, '#{window_id}'),
+              // The new session has one window with one pane: `=session:` is that pane.
+              ...[THEN, ...windowOptions(`=${plan.session}:`)],
+              ...[THEN, ...label(`=${plan.session}:`, first)],
+            ])
+          : await newWindow(plan, first, window.name);
+      for (const candidate of rest) {
+        if (plan.stagger > 0) await delay(plan.stagger);
+        await splitInto(plan, windowId, candidate);
+      }
     }
   }
 
+  /** Into the first window with room for a pane of a usable size at its current size, else a new window. */
   async addPane(plan: Plan, candidate: Candidate): Promise<void> {
-    if (plan.layout === 'tabs') return newWindow(plan, candidate);
-    const windows = await tmuxOk(['list-windows', '-t', `=${plan.session}`, '-F', '#{window_id}']);
-    await splitInto(plan, windows.split('\n')[0]!, candidate);
+    if (plan.layout === 'tabs') {
+      await newWindow(plan, candidate, candidate.paneName);
+      return;
+    }
+    const layout = isBuiltinLayout(plan.layout) ? plan.layout : 'tiled';
+    const format = '#{window_id}\t#{window_panes}\t#{window_width}\t#{window_height}';
+    const windows = (await tmuxOk(['list-windows', '-t', `=${plan.session}`, '-F', format]))
+      .split('\n')
+      .map((line) => line.split('\t'));
+    const room = windows.find(([, panes, columns, rows]) => {
+      // The window's height leaves out tmux's status line.
+      const screen = { columns: Number(columns), rows: Number(rows) + 1 };
+      return Number(panes) < panesPerWindow(layout, screen, false);
+    });
+    if (room) await splitInto(plan, room[0]!, candidate);
+    else await newWindow(plan, candidate, spilledName(plan, windows.length));
   }
 
   /**
@@ -164,6 +192,13 @@ export class TmuxDriver implements MuxDriver {
     return result.exitCode === 0 ? lastLines(String(result.stdout), count) : [];
   }
 
+  spillNote(plan: Plan): string | undefined {
+    const screen = terminalScreen();
+    const windows = windowsFor(plan, plan.candidates, screen);
+    if (plan.layout === 'tabs' || windows.length < 2) return undefined;
+    return `${plan.candidates.length} panes in ${windows.length} tmux windows, at most ${windows[0]!.candidates.length} per window so that each is at least ${MIN_PANE.columns}x${MIN_PANE.rows} at ${screen.columns}x${screen.rows}; next window: prefix + n`;
+  }
+
   attachHint(plan: Plan): string {
     const dir = process.env.TMUX_TMPDIR;
     return `${dir ? `TMUX_TMPDIR=${shellQuote(dir)} ` : ''}tmux attach -t ${shellQuote(plan.session)}`;
@@ -207,14 +242,21 @@ async function splitInto(plan: Plan, windowId: string, candidate: Candidate): Pr
   ]);
 }
 
-async function newWindow(plan: Plan, candidate: Candidate): Promise<void> {
+/** A window with the candidate's pane; resolves with the window's id. */
+async function newWindow(plan: Plan, candidate: Candidate, name: string): Promise<string> {
   // Without -d the new window becomes the session's current one, which the chained commands target.
   const target = `=${plan.session}:`;
-  await tmuxOk([
-    ...['new-window', '-t', target, ...paneArgs(candidate, candidate.paneName)],
+  return tmuxOk([
+    ...['new-window', '-t', target, ...paneArgs(candidate, name, '#{window_id}')],
     ...[THEN, ...windowOptions(target)],
     ...[THEN, ...label(target, candidate)],
   ]);
+}
+
+/** The size of the terminal `up` runs in, else the reference size (no terminal). */
+function terminalScreen(): Screen {
+  const { columns, rows, isTTY } = process.stdout;
+  return isTTY && columns > 0 && rows > 0 ? { columns, rows } : REFERENCE_SCREEN;
 }
 
 /**

@@ -49,6 +49,8 @@ export interface MuxDriver {
   sendText(plan: Plan, pane: PaneState, text: string): Promise<void>;
   /** The command a person types to look at the session. */
   attachHint(plan: Plan): string;
+  /** Where agents went when they did not all fit in one window or tab as panes of a usable size. */
+  spillNote?(plan: Plan): string | undefined;
   /**
    * Title a pane: the command an agent's hook runs inside the pane to show its state there.
    * Absent when the multiplexer has no panes to title.

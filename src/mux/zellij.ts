@@ -8,6 +8,8 @@ import type { Candidate, Plan, PlanView } from '../plan/plan.js';
 import { signalGroup } from '../proc/group.js';
 import { waitUntil } from '../proc/poll.js';
 import { spawnGroup } from '../proc/spawn.js';
+import { isBuiltinLayout } from '../render/layout-names.js';
+import { MIN_PANE, panesPerWindow, REFERENCE_SCREEN } from '../render/spill.js';
 import { CAPABILITIES } from './capabilities.js';
 import type { MuxDriver, PaneState, SessionState } from './types.js';
 
@@ -204,6 +206,15 @@ export class ZellijDriver implements MuxDriver {
         '{title}',
       ],
     };
+  }
+
+  /** The built-in layouts repeat their agents' tab when the panes would be too small (render/zellij.ts). */
+  spillNote(plan: Plan): string | undefined {
+    if (!isBuiltinLayout(plan.layout) || plan.layout === 'tabs') return undefined;
+    const perTab = panesPerWindow(plan.layout, REFERENCE_SCREEN, true);
+    const tabs = Math.ceil(plan.candidates.length / perTab);
+    if (tabs < 2) return undefined;
+    return `${plan.candidates.length} panes in ${tabs} Zellij tabs, at most ${perTab} per tab so that each is at least ${MIN_PANE.columns}x${MIN_PANE.rows} at ${REFERENCE_SCREEN.columns}x${REFERENCE_SCREEN.rows}`;
   }
 
   attachHint(plan: Plan): string {

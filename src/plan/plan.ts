@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { MAX_AGENTS } from '../config/limits.js';
 import { PRESET_NAMES, type PresetName } from '../config/presets.js';
 import {
   type Multiplexer,
@@ -232,8 +233,8 @@ export function chooseAgents(config: ResolvedConfig, flags: PlanFlags): Resolved
     if (flags.agent?.length) return pool;
     return pool.flatMap((agent) => Array.from({ length: agent.count }, () => agent));
   }
-  if (!Number.isInteger(flags.agents) || flags.agents < 1 || flags.agents > 32) {
-    throw new UserError(`--agents must be a whole number from 1 to 32 (got ${flags.agents}).`, {
+  if (!Number.isInteger(flags.agents) || flags.agents < 1 || flags.agents > MAX_AGENTS) {
+    throw new UserError(`--agents must be a whole number from 1 to ${MAX_AGENTS} (got ${flags.agents}).`, {
       exitCode: 2,
     });
   }

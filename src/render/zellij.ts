@@ -2,6 +2,7 @@ import { packageAsset } from '../assets.js';
 import type { Candidate, Plan } from '../plan/plan.js';
 import { formatKdl, type KdlNode, node, quote } from './kdl.js';
 import { isBuiltinLayout, LAYOUT_NAMES, type LayoutName } from './layout-names.js';
+import { panesPerWindow, REFERENCE_SCREEN, type Screen, spill } from './spill.js';
 
 export const TEMPLATE_MARKER = '// parallel:agents';
 
@@ -14,9 +15,14 @@ export const builtinLayout = (name: LayoutName) => packageAsset('layouts', `${na
 /**
  * Plan → one Zellij layout (KDL v1), from a template: a built-in one from layouts/, or the text
  * of the user's file. Its `// parallel:agents [arrangement]` line becomes the agent panes;
- * `{task}` and `{count}` become the task name and the number of agents.
+ * `{task}` and `{count}` become the task name and the number of agents. More agents than fit in
+ * panes of a usable size at `screen` spill into copies of the marker's tab (`task 2`, …).
  */
-export function renderLayout(plan: Plan, template = builtinLayout(plan.layout as LayoutName)): string {
+export function renderLayout(
+  plan: Plan,
+  template = builtinLayout(plan.layout as LayoutName),
+  screen: Screen = REFERENCE_SCREEN,
+): string {
   const lines = template.split('\n');
   const at = lines.findIndex((line) => line.trim().startsWith(TEMPLATE_MARKER));
   if (at === -1) {
@@ -31,12 +37,52 @@ export function renderLayout(plan: Plan, template = builtinLayout(plan.layout as
     );
   }
   const indent = /^\s*/.exec(lines[at]!)![0];
-  const panes = formatKdl(arrange(word, plan.candidates), indent).replace(/\n$/, '');
   const fill = (text: string) =>
     text
       .replaceAll('{task}', quote(plan.task).slice(1, -1))
       .replaceAll('{count}', String(plan.candidates.length));
-  return [...lines.slice(0, at).map(fill), panes, ...lines.slice(at + 1).map(fill)].join('\n');
+  const panes = (group: Candidate[]) => formatKdl(arrange(word, group), indent).replace(/\n$/, '');
+  const groups =
+    word === 'tabs' ? [plan.candidates] : spill(plan.candidates, panesPerWindow(word, screen, true));
+  const tab = groups.length > 1 ? enclosingTab(lines, at) : undefined;
+  if (!tab) {
+    return [...lines.slice(0, at).map(fill), panes(plan.candidates), ...lines.slice(at + 1).map(fill)].join(
+      '\n',
+    );
+  }
+  // Too many agents for panes of a usable size in one tab: the tab is repeated for the rest.
+  const tabs = groups.map((group, i) => {
+    const header = i === 0 ? fill(lines[tab.start]!) : spilledTabHeader(fill(lines[tab.start]!), plan, i);
+    return [
+      header,
+      ...lines.slice(tab.start + 1, at).map(fill),
+      panes(group),
+      ...lines.slice(at + 1, tab.end + 1).map(fill),
+    ].join('\n');
+  });
+  return [...lines.slice(0, tab.start).map(fill), ...tabs, ...lines.slice(tab.end + 1).map(fill)].join('\n');
+}
+
+/** The `tab … {` line around the marker and its closing `}` (same indent), if the marker is in one. */
+function enclosingTab(lines: string[], at: number): { start: number; end: number } | undefined {
+  const depth = (line: string) => /^\s*/.exec(line)![0].length;
+  for (let start = at - 1; start >= 0; start--) {
+    const line = lines[start]!;
+    if (!line.trim() || depth(line) >= depth(lines[at]!)) continue;
+    if (!/^\s*tab\b.*\{\s*$/.test(line)) return undefined;
+    const end = lines.findIndex((l, i) => i > at && l.trim() === '}' && depth(l) === depth(line));
+    return end === -1 ? undefined : { start, end };
+  }
+  return undefined;
+}
+
+/** A repeated tab: named `task 2`, …, and not focused. */
+function spilledTabHeader(header: string, plan: Plan, i: number): string {
+  const name = `name=${quote(`${plan.task} ${i + 1}`)}`;
+  const unfocused = header.replace(/\s+focus=(true|false)\b/, '');
+  return /\bname="(?:[^"\\]|\\.)*"/.test(unfocused)
+    ? unfocused.replace(/\bname="(?:[^"\\]|\\.)*"/, name)
+    : unfocused.replace(/^(\s*tab)\b/, `$1 ${name}`);
 }
 
 export function agentPane(candidate: Candidate, extra: KdlNode['props'] = {}): KdlNode {
