@@ -15,7 +15,8 @@ export async function doctor(options: { json?: boolean }): Promise<void> {
   if (result.blockers > 0) process.exitCode = 1;
   if (options.json) return printJsonOutput({ ...result });
   const lines = result.checks.map((c) => {
-    const need = c.level !== 'ok' && c.need ? pc.dim(` (need ≥ ${c.need})`) : '';
+    const need =
+      c.level !== 'ok' && c.need && !c.message.includes(c.need) ? pc.dim(` (need ≥ ${c.need})`) : '';
     const fix = c.fix && c.level !== 'ok' ? `\n    ${pc.dim('fix:')} ${c.fix}` : '';
     return `${MARK[c.level]} ${c.message}${need}${fix}`;
   });
