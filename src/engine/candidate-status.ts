@@ -66,10 +66,12 @@ export interface TaskStatus {
 export function statusReader(
   root: string,
   base: string,
-  candidates: CandidateRef[],
+  candidates: (CandidateRef & { hostName?: string })[],
   runDir: string,
 ): CandidateGitReader {
-  return new CandidateGitReader(root, base, candidates, {
+  // A remote candidate's worktree is read on its host (remote/status.ts), not here.
+  const refs = candidates.map((c) => (c.hostName ? { ...c, elsewhere: true } : c));
+  return new CandidateGitReader(root, base, refs, {
     mode: 'quick',
     mayWriteIndex: (c) => existsSync(runMarker(runDir, c.index, 'exit')),
   });
