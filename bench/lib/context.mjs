@@ -27,24 +27,27 @@ export function createContext({ cli, runs, files, quick, log }) {
   const repos = new Map();
   let trashed = 0;
 
-  /** The fixture repository of `n` files (built once, then cached). */
-  const repoOf = (n = files) => {
-    if (!repos.has(n)) {
+  /** The fixture repository of `n` files (built once, then cached); `more`: config keys added to the usual ones. */
+  const repoOf = (n = files, more = {}) => {
+    const key = `${n}${JSON.stringify(more)}`;
+    if (!repos.has(key)) {
       const started = Date.now();
       const fixture = benchRepo({
         files: n,
+        name: Object.keys(more).length ? `repo-${Object.keys(more).join('-')}-` : 'repo',
         config: {
           agents: [{ name: 'noop', command: 'true', prompt: 'none' }],
           multiplexer: 'none',
           worktrees: { dir: `${WORKTREES}/{task}-{n}` },
+          ...more,
         },
       });
       log(
         `repository: ${n} files at ${fixture.commit.slice(0, 12)} (${fixture.cached ? 'cached' : `built in ${Math.round((Date.now() - started) / 1000)} s`}) in ${fixture.repo}`,
       );
-      repos.set(n, fixture.repo);
+      repos.set(key, fixture.repo);
     }
-    return repos.get(n);
+    return repos.get(key);
   };
 
   const git = (repo, ...args) =>

@@ -114,13 +114,13 @@ export function pruneCache(prefix, keep) {
 /**
  * The benchmark repository of `files` files (cached, one per size). `config` is committed as a
  * parallel.config.ts, the form `parallel init` writes, so the main worktree stays clean.
- * Returns { dir, repo, commit, cached }.
+ * `name` keeps fixtures of different configs apart (each name caches one). Returns { dir, repo, commit, cached }.
  */
-export function benchRepo({ files, config }) {
+export function benchRepo({ files, config, name = 'repo' }) {
   const configText = `import { defineConfig } from 'git-parallel';\n\nexport default defineConfig(${JSON.stringify(config, null, 2)});\n`;
   const hash = contentHash(import.meta.url, files, configText);
-  pruneCache(`repo${files}`, `repo${files}-${hash}`);
-  const dir = join(WORK, `repo${files}-${hash}`);
+  pruneCache(`${name}${files}`, `${name}${files}-${hash}`);
+  const dir = join(WORK, `${name}${files}-${hash}`);
   const repo = join(dir, 'repo');
   const done = join(dir, 'done');
   if (existsSync(done)) return { dir, repo, commit: readFileSync(done, 'utf8').trim(), cached: true };
