@@ -84,26 +84,6 @@ export class CandidateGitReader {
     return this.start(c).facts;
   }
 
-  /**
-   * Paths that differ from the base: the commits' changes plus the worktree's (uncommitted and
-   * untracked). Only a candidate with both needs the exact (slower) `git diff <base>` against
-   * its files.
-   */
-  async changedFiles(c: CandidateRef): Promise<string[]> {
-    const { facts, status } = this.start(c);
-    const f = await facts;
-    const tracked = (await status)?.uncommitted ?? [];
-    let changed = tracked;
-    if (f.worktreeExists && f.head && f.head !== this.base) {
-      const args = tracked.length
-        ? ['diff', '--name-only', '-z', this.base]
-        : ['diff', '--name-only', '-z', this.base, f.head];
-      const diff = await git(c.worktree, args);
-      if (diff.exitCode === 0) changed = diff.stdout.split('\0').filter(Boolean);
-    }
-    return [...new Set([...changed, ...f.untracked])];
-  }
-
   /** Files the branch's commits changed since the base, with line counts. */
   async committedFiles(c: CandidateRef): Promise<FileStat[]> {
     const { head } = await this.facts(c);
