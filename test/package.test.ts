@@ -56,6 +56,7 @@ describe('the package', () => {
     const shipped = packed[0]!.files.map((f) => f.path);
     for (const name of LAYOUT_NAMES) expect(shipped).toContain(`layouts/${name}.kdl`);
     expect(shipped).toContain('templates/parallel.config.ts');
+    expect(shipped).toContain('templates/launcher.sh');
     expect(shipped).toContain('parallel.config.ts.example');
     for (const schema of readdirSync(join(ROOT, 'schemas'))) expect(shipped).toContain(`schemas/${schema}`);
     expect(shipped.filter((p) => p.startsWith('src/') || p.startsWith('test/'))).toEqual([]);
@@ -91,5 +92,5 @@ describe('the package', () => {
     expect(rendered).toContain('pane stacked=true {');
     expect(rendered).toContain('tab name="t" focus=true {');
     expect(readdirSync(repo)).not.toContain('node_modules');
-  });
+  }, 180_000);
 });
