@@ -1,6 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { rm, rmdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
 import {
   findCandidate,
   labelOf,
@@ -12,9 +11,10 @@ import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-
 import { UserError } from '../errors.js';
 import { createArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
+import { discardWorktree, finishDiscards } from '../git/discard.js';
 import { readCandidateFacts } from '../git/facts.js';
 import { commitsNotIn } from '../git/patch-identity.js';
-import { deleteBranchAt, listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
+import { deleteBranchAt, listWorktrees, pruneQuietly } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
 import { info, pc } from '../output.js';
@@ -61,6 +61,7 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       );
       return;
     }
+    await finishDiscards(rt.candidates.filter((c) => !c.host).map((c) => c.worktree));
     const baseName = rt.state.base.branch ?? rt.state.base.commit.slice(0, 12);
     const target = await cleanTarget(rt);
     const onHosts = rt.candidates.filter((c) => c.host && (n === undefined || c.index === n));
@@ -94,11 +95,16 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     }
     const failures: string[] = [];
     const removed: CleanDecision[] = [];
-    for (const decision of cleanPlan.remove.filter((d) => !d.facts.host)) {
-      const failure = await removeCandidate(rt.repo.root, decision.facts, !!options.force);
+    // Each worktree is moved out of the way at once and deleted in the background: all together.
+    const local = cleanPlan.remove.filter((d) => !d.facts.host);
+    const outcomes = await Promise.all(
+      local.map((d) => removeCandidate(rt.repo.root, d.facts, !!options.force)),
+    );
+    local.forEach((decision, i) => {
+      const failure = outcomes[i];
       if (failure) failures.push(`#${decision.facts.index} ${failure}`);
       else removed.push(decision);
-    }
+    });
     const remoteRemovals = cleanPlan.remove.filter((d) => d.facts.host);
     if (remoteRemovals.length) {
       const { removeRemote } = await import('../remote/clean.js');
@@ -184,10 +190,9 @@ function blockedOnHost(rt: RecordedTask, c: RecordedCandidate, reason: string): 
 /** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */
 async function removeCandidate(root: string, f: CleanFacts, force: boolean): Promise<string | undefined> {
   if (f.worktreeExists) {
-    const failed = await removeWorktree(root, f.worktree, force);
+    // The shared `../<repo>-worktrees/` folder goes with its last worktree (once deleted).
+    const failed = await discardWorktree(root, f.worktree, force);
     if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
-    // The shared `../<repo>-worktrees/` folder goes with its last worktree.
-    await rmdir(dirname(f.worktree)).catch(() => undefined);
   }
   if (f.head) {
     await pruneQuietly(root);
