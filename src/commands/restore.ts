@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
 import { filesToCopy, prepareCandidate, setupFailure } from '../engine/prepare.js';
@@ -57,7 +58,14 @@ export async function restore(task: string): Promise<void> {
   }
 
   await restoreRefs(repo.root, dir, manifest);
-  for (const c of manifest.candidates) if (!c.host) await restoreWorktree(repo.root, dir, c);
+  // Checkouts of different candidates run together, as `up` creates them (bounded by the CPUs).
+  const { default: pLimit } = await import('p-limit');
+  const limit = pLimit(Math.max(2, availableParallelism()));
+  const restored = await Promise.allSettled(
+    manifest.candidates.filter((c) => !c.host).map((c) => limit(() => restoreWorktree(repo.root, dir, c))),
+  );
+  const failed = restored.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   if (onHosts.length)
     await (await import('../remote/restore.js')).restoreOnHosts(repo.root, hosts, task, onHosts);
   await restoreState(dir, paths, manifest, state);
