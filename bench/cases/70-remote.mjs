@@ -60,10 +60,13 @@ export default async function remoteCase(ctx) {
       }
     });
   } finally {
-    ctx.clean(remote);
-    ctx.clean(local);
-    cleanHost();
-    server.stop();
+    try {
+      ctx.clean(remote);
+      ctx.clean(local);
+      cleanHost();
+    } finally {
+      server.stop();
+    }
   }
   for (const what of ['up', 'status', 'compare']) {
     const label = what === 'compare' ? 'compare --no-eval' : what;
