@@ -246,3 +246,24 @@ describe('a candidate whose worktree left its branch (detached HEAD with a commi
     expect(await git(fx.repo, 'for-each-ref', 'refs/parallel-archive/')).toBe('');
   });
 });
+
+describe('two tasks at once', () => {
+  let fx: Fixture;
+  afterAll(() => fx?.cleanup());
+
+  it('go down --clean --force and are restored concurrently, each whole', async () => {
+    fx = await createFixture();
+    await upTask(fx, 'a', 2);
+    await upTask(fx, 'b', 2);
+    const downs = await Promise.all(['a', 'b'].map((t) => fx.cli(['down', t, '--clean', '--force'])));
+    for (const down of downs) expect(down.exitCode, down.stderr).toBe(0);
+    for (const t of ['a', 'b']) for (const n of [1, 2]) expect(existsSync(fx.worktree(t, n))).toBe(false);
+    expect(await git(fx.repo, 'branch', '--list', 'a-*', 'b-*')).toBe('');
+    const restores = await Promise.all(['a', 'b'].map((t) => fx.cli(['restore', t])));
+    for (const restore of restores) expect(restore.exitCode, restore.stderr).toBe(0);
+    for (const t of ['a', 'b']) {
+      for (const n of [1, 2]) expect(existsSync(join(fx.worktree(t, n), `candidate-${n}.txt`))).toBe(true);
+    }
+    expect((await git(fx.repo, 'worktree', 'list', '--porcelain')).match(/^worktree /gm)).toHaveLength(5);
+  });
+});
