@@ -385,8 +385,11 @@ ${examples([
   program
     .command('restore')
     .argument('<task>')
-    .description('bring back branches and worktrees archived by `down --clean --force`')
-    .addHelpText('after', examples(['parallel restore add-auth']))
+    .description(
+      'bring back branches and worktrees archived by `down --clean --force` (every candidate not yet restored, from its newest snapshot)',
+    )
+    .option('--list', 'list every snapshot of the task (restored or not) and change nothing')
+    .addHelpText('after', examples(['parallel restore add-auth', 'parallel restore add-auth --list']))
     .action(run(async () => (await import('./commands/restore.js')).restore));
 
   program

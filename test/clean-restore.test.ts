@@ -154,23 +154,24 @@ describe('parallel down --clean / --force / restore (end to end)', () => {
     const down = await fx.cli(['down', 'd', '--clean', '--force']);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(down.stderr).toContain('bundle verified');
+    const snapshots = (
+      await git(fx.repo, 'for-each-ref', '--format=%(refname)', 'refs/parallel/d/archive/')
+    ).split('\n');
+    expect(snapshots).toHaveLength(3);
     const archives = await readdir(join(fx.commonDir, 'parallel', 'archive'));
     expect(archives).toHaveLength(1);
-    const archive = join(fx.commonDir, 'parallel', 'archive', archives[0]!);
     expect(archives[0]).toMatch(/^d-\d{8}-\d{6}$/);
-    const manifest = JSON.parse(await readFile(join(archive, 'manifest.json'), 'utf8'));
-    expect(
-      manifest.candidates
-        .map((c: { branch: string; commit: string }) => `${c.commit} refs/heads/${c.branch}`)
-        .join('\n'),
-    ).toBe(branches);
-    expect(await git(fx.repo, 'bundle', 'verify', '--quiet', join(archive, 'branches.bundle'))).toBe('');
+    const bundle = join(fx.commonDir, 'parallel', 'archive', archives[0]!, 'snapshots.bundle');
+    expect(await git(fx.repo, 'bundle', 'verify', '--quiet', bundle)).toBe('');
     for (const n of [2, 3, 4]) expect(existsSync(fx.worktree('d', n))).toBe(false);
     expect(await git(fx.repo, 'branch', '--list', 'd-*')).toBe('');
     expect(existsSync(join(fx.commonDir, 'parallel', 'd'))).toBe(false);
 
     const restore = await fx.cli(['restore', 'd']);
     expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(restore.stderr).toMatch(
+      /#2 branch d-2 at [0-9a-f]{12}, worktree with \d+ file\(s\) and its index/,
+    );
     expect(await git(fx.repo, 'for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/d-*')).toBe(
       branches,
     );
@@ -178,16 +179,26 @@ describe('parallel down --clean / --force / restore (end to end)', () => {
     expect((await stateOf(fx, 'd')).candidates.map((c) => c.index)).toEqual([2, 3, 4]);
     const compare = await fx.cli(['compare', 'd', '--json']);
     expect(compare.exitCode, compare.stderr).toBe(0);
-  });
+  }, 180_000);
 
   it('restore refuses to overwrite existing branches or worktrees, changing nothing', async () => {
+    const again = await fx.cli(['restore', 'd']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Nothing to restore');
+    expect((await fx.cli(['down', 'd', '--clean', '--force'])).exitCode).toBe(0);
+    await git(fx.repo, 'branch', 'd-2', 'main');
     const branches = await git(fx.repo, 'for-each-ref', 'refs/heads/');
     const result = await fx.cli(['restore', 'd']);
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('nothing was changed');
     expect(result.stderr).toContain('branch d-2 already exists');
     expect(await git(fx.repo, 'for-each-ref', 'refs/heads/')).toBe(branches);
-  });
+    await git(fx.repo, 'branch', '-D', 'd-2');
+    const list = await fx.cli(['restore', 'd', '--list']);
+    expect(list.stderr.match(/not restored/g)).toHaveLength(3);
+    expect(list.stderr.match(/Z {2}restored /g)).toHaveLength(3);
+    expect((await fx.cli(['restore', 'd'])).exitCode).toBe(0);
+  }, 180_000);
 
   it('restore without an archive is a clear error', async () => {
     const result = await fx.cli(['restore', 'never']);
@@ -244,7 +255,7 @@ describe('a candidate whose worktree left its branch (detached HEAD with a commi
     expect(await git(fx.repo, 'rev-parse', 'x-1')).toBe(branchTip);
     expect(readFileSync(join(wt, 'detached.txt'), 'utf8')).toBe('only here\n');
     expect(await git(fx.repo, 'for-each-ref', 'refs/parallel-archive/')).toBe('');
-  });
+  }, 180_000);
 });
 
 describe('two tasks at once', () => {

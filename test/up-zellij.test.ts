@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasZellijDouble, makeRepo, type TestRepo, waitFor } from './support/repo.js';
 import {
@@ -15,7 +17,8 @@ import {
 describe.skipIf(!hasZellijDouble)('up --mux zellij, end to end (Zellij contract double)', () => {
   let repo: TestRepo;
   let flow: Flow;
-  const session = 'my-repo-feat';
+  // "my repo-feat" had to be changed, so the session name ends in a hash of it and the repository.
+  let session = '';
   beforeAll(async () => {
     repo = await makeRepo({ name: 'my repo', zellij: true, env: { FAKE_AGENT_STAY: '1' } });
     flow = { repo, mux: 'zellij', task: 'feat' };
@@ -31,6 +34,8 @@ describe.skipIf(!hasZellijDouble)('up --mux zellij, end to end (Zellij contract 
 
   it('starts 3 agents in 3 panes on one base with the prompt byte-exact, their env and worktree', async () => {
     await firstUp(flow);
+    session = JSON.parse(readFileSync(join(repo.stateDir('feat'), 'state.json'), 'utf8')).session;
+    expect(session).toMatch(/^my-repo-feat-[0-9a-f]{8}$/);
     const panes = zellijPanes(repo, session);
     expect(panes.map((p) => p.title.replace(/ · .*$/, '')).sort()).toEqual(['#1 fake', '#2 fake', '#3 fake']);
     expect(panes.every((p) => !p.exited)).toBe(true);

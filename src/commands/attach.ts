@@ -25,6 +25,11 @@ export async function attach(task: string, n?: number): Promise<void> {
       `The session of task "${task}" is not running. Start it again (it resumes the agents) with: parallel up ${task}`,
     );
   }
+  if (session.foreign) {
+    throw new UserError(
+      `The session ${session.name} is not task "${task}"'s (another task, another clone of the repository, or a session of your own), so git-parallel does not attach to it. Set \`session\` in the config to a name of its own and run \`parallel up ${task}\`.`,
+    );
+  }
   if (n !== undefined) {
     const pane = session.panes.find((p) => p.index === n);
     if (!pane) {

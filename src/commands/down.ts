@@ -1,26 +1,24 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import {
-  findCandidate,
-  labelOf,
-  loadRecordedTask,
-  type RecordedCandidate,
-  type RecordedTask,
-} from '../compare/task.js';
+import { rmdir } from 'node:fs/promises';
+import { sep } from 'node:path';
+import { findCandidate, loadRecordedTask, type RecordedTask } from '../compare/task.js';
 import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
-import { createArchive } from '../git/archive.js';
-import { resolveCommit } from '../git/diff.js';
 import { discardWorktree, finishDiscards } from '../git/discard.js';
-import { readCandidateFacts } from '../git/facts.js';
-import { commitsNotIn } from '../git/patch-identity.js';
-import { deleteBranchAt, listWorktrees, pruneQuietly } from '../git/worktrees.js';
+import { unmarkBranch } from '../git/owner.js';
+import { deleteBranchAt, pruneQuietly } from '../git/worktrees.js';
 import { loadDriver } from '../mux/index.js';
 import type { MuxDriver } from '../mux/types.js';
 import { info, pc } from '../output.js';
+import { launcherFile, statePaths } from '../plan/paths.js';
+import { taskId } from '../plan/plan.js';
+import { UnreadableStateError, unknownTaskError } from '../plan/task-name.js';
+import { killSelfNow } from '../proc/group.js';
+import { endProcesses, type Marks } from '../proc/marked.js';
 import type { RemoteCleanFacts } from '../remote/clean.js';
 import { lockTask } from '../task/lock.js';
-import { writeState } from '../task/state.js';
+import { readState, writeState } from '../task/state.js';
+import { archiveCandidate, archiveRemote, bundleTask, clearTaskDir } from './down-archive.js';
+import { blockedOnHost, cleanTarget, gatherCleanFacts } from './down-facts.js';
 
 export interface DownOptions {
   clean?: boolean;
@@ -37,17 +35,36 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       exitCode: 2,
     });
   }
-  const rt = await loadRecordedTask(task, process.cwd(), { fetch: false });
+  const rt = await loadRecordedTask(task, process.cwd(), { fetch: false }).catch(async (error: unknown) => {
+    // An unreadable state must not leave the task's agents running: stop them by their marker.
+    if (error instanceof UnreadableStateError) {
+      const stopped = await endProcesses(taskMarks(error.commonDir, task, n));
+      throw new UserError(
+        `${error.message} ${stopped.length ? `Stopped ${stopped.length} process(es) of its agents; ` : 'No agent of it was running; '}nothing else was changed.`,
+      );
+    }
+    throw error;
+  });
   if (n !== undefined) findCandidate(rt, n);
   const plan = rt.plan;
   const unlock = await lockTask(plan);
-  let removeStateDir = false;
+  let emptied = false;
   try {
-    const driver = await loadDriver(rt.state.mux);
+    // Another command may have changed the task while this one waited for the lock.
+    const state = await readState(plan.paths.stateFile);
+    if (!state) throw unknownTaskError(task, rt.repo.root);
+    rt.state = state;
+    rt.candidates = [...state.candidates].sort((a, b) => a.index - b.index);
+    if (n !== undefined) findCandidate(rt, n);
+    const driver = await loadDriver(state.mux);
+    // The drivers leave a session alone that does not carry this task's owner mark.
     if (n !== undefined) await stopCandidate(rt, driver, n);
     else await driver.killSession(plan);
     const stopping = plan.candidates.filter((c) => c.host && (n === undefined || c.index === n));
     if (stopping.length) await (await import('../remote/stop.js')).stopRemoteAgents(plan, stopping);
+    // What the agents started outside their process groups (setsid, daemons) carries the task's
+    // id in its environment: stopped too, before any snapshot is taken.
+    await endProcesses(taskMarks(rt.repo.commonDir, task, n, rt));
     if (!options.clean && n !== undefined) {
       const c = findCandidate(rt, n);
       info(
@@ -57,12 +74,12 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     }
     if (!options.clean) {
       info(
-        `${pc.green('✔')} Stopped the ${rt.state.mux} session ${rt.state.session} and its agents. Worktrees and branches are kept (${rt.candidates.map((c) => c.branch).join(', ')}); \`parallel up ${task}\` resumes, \`parallel down ${task} --clean\` removes the ones with no unique work.`,
+        `${pc.green('✔')} Stopped the ${state.mux} session ${state.session} and its agents. Worktrees and branches are kept (${rt.candidates.map((c) => c.branch).join(', ')}); \`parallel up ${task}\` resumes, \`parallel down ${task} --clean\` removes the ones with no unique work.`,
       );
       return;
     }
     await finishDiscards(rt.candidates.filter((c) => !c.host).map((c) => c.worktree));
-    const baseName = rt.state.base.branch ?? rt.state.base.commit.slice(0, 12);
+    const baseName = state.base.branch ?? state.base.commit.slice(0, 12);
     const target = await cleanTarget(rt);
     const onHosts = rt.candidates.filter((c) => c.host && (n === undefined || c.index === n));
     // A remote candidate's work is saved and fetched here before anything is decided or removed.
@@ -74,39 +91,29 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       .sort((a, b) => a.index - b.index);
     const cleanPlan = planClean(facts, { force: !!options.force, baseName });
     cleanPlan.keep.push(...remote.blocked.map((b) => blockedOnHost(rt, b.candidate, b.reason)));
-    if (cleanPlan.archive) {
-      const { dir } = await createArchive({
-        commonDir: rt.repo.commonDir,
-        repoRoot: rt.repo.root,
-        task,
-        base: rt.state.base,
-        stateDir: rt.plan.paths.dir,
-        candidates: cleanPlan.remove.map((d) => ({
-          facts: d.facts,
-          record: rt.candidates.find((c) => c.index === d.facts.index)! as Record<string, unknown>,
-        })),
-      }).catch((error: unknown) => {
-        throw new UserError(
-          `Archiving failed, so nothing was removed: ${(error as Error).message}. Fix the cause and run again.`,
-          { cause: error },
-        );
-      });
-      info(`Archived ${cleanPlan.remove.length} candidate(s) to ${dir} (bundle verified).`);
-    }
-    const failures: string[] = [];
     const removed: CleanDecision[] = [];
-    // Each worktree is moved out of the way at once and deleted in the background: all together.
-    const local = cleanPlan.remove.filter((d) => !d.facts.host);
-    const outcomes = await Promise.all(
-      local.map((d) => removeCandidate(rt.repo.root, d.facts, !!options.force)),
-    );
-    local.forEach((decision, i) => {
-      const failure = outcomes[i];
-      if (failure) failures.push(`#${decision.facts.index} ${failure}`);
-      else removed.push(decision);
-    });
+    const failures: string[] = [];
+    const remaining = new Map(rt.candidates.map((c) => [c.index, c]));
+    const gone = async (decision: CleanDecision) => {
+      removed.push(decision);
+      remaining.delete(decision.facts.index);
+      if (remaining.size)
+        await writeState(plan.paths.stateFile, { ...state, candidates: [...remaining.values()] });
+    };
+    // One candidate at a time, its state written after each: a run killed half-way leaves a
+    // state that names exactly what is still there, and snapshots of everything already gone.
+    for (const decision of cleanPlan.remove.filter((d) => !d.facts.host)) {
+      const f = decision.facts;
+      if (cleanPlan.archive) await archiveCandidate(rt, f);
+      testCrash();
+      const failure = await removeCandidate(rt.repo.root, f, !!options.force);
+      if (failure) failures.push(`#${f.index} ${failure}`);
+      else await gone(decision);
+    }
     const remoteRemovals = cleanPlan.remove.filter((d) => d.facts.host);
     if (remoteRemovals.length) {
+      // Their saved work (fetched refs) is archived here before their hosts remove anything.
+      if (cleanPlan.archive) await archiveRemote(rt, remoteRemovals);
       const { removeRemote } = await import('../remote/clean.js');
       const refused = await removeRemote(
         plan,
@@ -115,82 +122,51 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       for (const decision of remoteRemovals) {
         const failure = refused.get(decision.facts.index);
         if (failure) failures.push(`#${decision.facts.index} ${failure}`);
-        else removed.push(decision);
+        else await gone(decision);
       }
     }
     await pruneQuietly(rt.repo.root);
-    const gone = new Set(removed.map((d) => d.facts.index));
-    const remaining = rt.candidates.filter((c) => !gone.has(c.index));
-    if (remaining.length) await writeState(rt.plan.paths.stateFile, { ...rt.state, candidates: remaining });
-    else removeStateDir = true;
+    if (cleanPlan.archive && removed.some((d) => !d.facts.host)) await bundleTask(rt);
+    if (!remaining.size) {
+      await clearTaskDir(plan.paths.dir);
+      emptied = true;
+    }
     info(summary(task, n, removed, cleanPlan.keep, !!options.force));
     if (failures.length) {
       throw new UserError(`Some candidates could not be removed: ${failures.join('; ')}.`);
     }
   } finally {
     await unlock();
-    if (removeStateDir) await rm(rt.plan.paths.dir, { recursive: true, force: true });
+    // Only once empty: an `up` that took the lock meanwhile has its lock in there.
+    if (emptied) await rmdir(plan.paths.dir).catch(() => undefined);
   }
 }
 
-/** What a candidate's commits must be in to count as merged: the base branch's tip, or the base commit. */
-async function cleanTarget(rt: RecordedTask): Promise<string> {
-  const { base } = rt.state;
-  return (base.branch && (await resolveCommit(rt.repo.root, `refs/heads/${base.branch}`))) || base.commit;
-}
-
-/** Reads what --clean needs to decide, for every candidate on this machine. */
-async function gatherCleanFacts(rt: RecordedTask, target: string): Promise<CleanFacts[]> {
-  const root = rt.repo.root;
-  const local = rt.candidates.filter((c) => !c.host);
-  const [worktrees, { facts }] = await Promise.all([
-    listWorktrees(root),
-    readCandidateFacts(root, target, local),
-  ]);
-  return Promise.all(
-    local.map(async (c, i): Promise<CleanFacts> => {
-      const git = facts[i]!;
-      const entry = worktrees.find((w) => samePath(w.path, c.worktree));
-      return {
-        index: c.index,
-        label: labelOf(rt.state.task, c),
-        branch: c.branch,
-        worktree: c.worktree,
-        worktreeExists: git.worktreeExists,
-        head: git.head,
-        worktreeBranch: entry?.branch,
-        worktreeHead: entry?.head,
-        uncommitted: git.uncommitted,
-        untracked: git.untracked,
-        // By patch identity, not ancestry: squashed or cherry-picked work is in the base.
-        unmergedCommits: git.head && git.commitsAhead > 0 ? await commitsNotIn(root, target, git.head) : 0,
-      };
-    }),
-  );
-}
-
-/** A remote candidate that cannot be decided on now stays, with why. */
-function blockedOnHost(rt: RecordedTask, c: RecordedCandidate, reason: string): CleanDecision {
+/**
+ * The task's processes on this machine (or candidate n's): everything carrying its id and the
+ * index of a candidate here in its environment (agents on hosts are their host's business), and
+ * its launchers (known by their script, since they export the id only to their children).
+ * `rt` undefined: the state is unreadable, so every candidate counts.
+ */
+function taskMarks(commonDir: string, task: string, n: number | undefined, rt?: RecordedTask): Marks {
+  const paths = statePaths(commonDir, task);
+  const here = rt?.candidates.filter((c) => !c.host).map((c) => c.index);
+  const indexes = n === undefined ? here : here ? here.filter((i) => i === n) : [n];
   return {
-    facts: {
-      index: c.index,
-      label: labelOf(rt.state.task, c),
-      branch: c.branch,
-      worktree: c.worktree,
-      worktreeExists: true,
-      head: null,
-      uncommitted: [],
-      untracked: [],
-      unmergedCommits: 0,
+    env: {
+      PARALLEL_TASK_ID: taskId(commonDir, task),
+      ...(indexes === undefined ? {} : { PARALLEL_INDEX: indexes.map(String) }),
     },
-    reasons: [reason],
+    arg: (arg) =>
+      n === undefined ? arg.startsWith(`${paths.launchDir}${sep}`) : arg === launcherFile(paths, n),
   };
 }
 
 /** Removes the worktree, then the branch only if it still points where we looked (compare-and-swap). */
 async function removeCandidate(root: string, f: CleanFacts, force: boolean): Promise<string | undefined> {
   if (f.worktreeExists) {
-    // The shared `../<repo>-worktrees/` folder goes with its last worktree (once deleted).
+    // Moved out of the way in one rename and deleted in the background; the shared
+    // `../<repo>-worktrees/` folder goes with its last worktree (once deleted).
     const failed = await discardWorktree(root, f.worktree, force);
     if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
   }
@@ -198,8 +174,16 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     await pruneQuietly(root);
     const failed = await deleteBranchAt(root, f.branch, f.head);
     if (failed !== undefined) return `branch ${f.branch}: ${failed}`;
+    await unmarkBranch(root, f.branch);
   }
   return undefined;
+}
+
+let steps = 0;
+/** Test hook: PARALLEL_TEST_CRASH_AFTER=N kills this process (SIGKILL) after N removal steps. */
+function testCrash(): void {
+  const after = Number(process.env.PARALLEL_TEST_CRASH_AFTER);
+  if (Number.isInteger(after) && ++steps === after) killSelfNow();
 }
 
 function summary(
@@ -221,7 +205,7 @@ function summary(
   if (kept.length) {
     lines.push(`Kept ${kept.length} candidate(s) that hold unique work:`, ...kept.map(line));
     lines.push(
-      `  Pick one (\`parallel pick ${task.split(' ')[0]} <n>\`), or remove them anyway with \`parallel down ${target} --clean --force\` (archived first).`,
+      `  Pick one (\`parallel pick ${task} <n>\`), or remove them anyway with \`parallel down ${target} --clean --force\` (archived first).`,
     );
   }
   if (force && removed.length) lines.push(`  Undo: \`parallel restore ${task}\`.`);
@@ -231,12 +215,7 @@ function summary(
 /** Stops one candidate's agent and closes its pane; the others keep running. */
 async function stopCandidate(rt: RecordedTask, driver: MuxDriver, n: number): Promise<void> {
   const session = await driver.inspect(rt.plan);
+  if (session?.foreign) return;
   const pane = session?.panes.find((p) => p.index === n);
   if (pane) await driver.closePane(rt.plan, pane);
-}
-
-function samePath(a: string, b: string): boolean {
-  if (a === b) return true;
-  const real = (p: string) => (existsSync(p) ? realpathSync.native(p) : p);
-  return real(a) === real(b);
 }

@@ -12,6 +12,7 @@ import {
   operationInProgress,
   type PickMode,
   trackedChanges,
+  untrackedInTheWay,
 } from '../git/merge.js';
 import { isWorktree, worktreeStatus } from '../git/status.js';
 import { addWorktreeOn, listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
@@ -70,7 +71,10 @@ export async function pick(task: string, n: number, options: PickOptions = {}): 
       `${target} is checked out in ${checkedOut.path}, which no longer exists. Run \`git worktree prune\` and pick again.`,
     );
   }
-  if (checkedOut) await assertClean(checkedOut.path, target);
+  if (checkedOut) {
+    await assertClean(checkedOut.path, target);
+    await assertNothingInTheWay(checkedOut.path, target, targetTip, tip);
+  }
 
   const commits = await countCommits(root, base.commit, tip);
   const label = labelOf(task, c);
@@ -160,6 +164,15 @@ async function assertClean(worktree: string, target: string): Promise<void> {
       `${target} is checked out in ${worktree}, which has ${changes.length} uncommitted change(s); pick would mix them into the merge, so nothing was changed. Commit them, or stash them with \`git -C ${worktree} stash push -m "before parallel pick"\` (bring them back later with \`git -C ${worktree} stash pop\`), then pick again.`,
     );
   }
+}
+
+async function assertNothingInTheWay(worktree: string, target: string, targetTip: string, tip: string) {
+  const files = await untrackedInTheWay(worktree, targetTip, tip);
+  if (!files.length) return;
+  const shown = files.length > 20 ? [...files.slice(0, 20), `… (${files.length - 20} more)`] : files;
+  throw new UserError(
+    `Picking would overwrite ${files.length} file(s) in ${worktree} (where ${target} is checked out) that git does not track there (untracked or ignored): ${shown.join(', ')}. Nothing was changed. Move them away (or delete them if you do not need them), then pick again.`,
+  );
 }
 
 interface FailureContext {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { info, pc } from '../output.js';
-import { loadCandidate } from '../task/candidate.js';
+import { foreignSessionError, loadCandidate } from '../task/candidate.js';
 import { lockTask } from '../task/lock.js';
 import { runMarker } from '../task/run-markers.js';
 
@@ -19,6 +19,7 @@ export async function restart(task: string, n: number, options: RestartOptions =
   const ctx = await loadCandidate(task, n);
   const { rt, candidate, driver } = ctx;
   const plan = rt.plan;
+  if (ctx.foreign) throw foreignSessionError(ctx);
   if (!ctx.sessionUp) {
     throw new UserError(
       `The session of task "${task}" is not running, so there is no pane to restart candidate ${n} in. \`parallel up ${task}\` starts every candidate again${options.fresh ? `; then \`parallel restart ${task} ${n} --fresh\`` : ''}.`,

@@ -1,94 +1,127 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { RecordedCandidate } from '../compare/task.js';
 import { filesToCopy, prepareCandidate, setupFailure } from '../engine/prepare.js';
 import { UserError } from '../errors.js';
-import {
-  type ArchivedCandidate,
-  type ArchiveManifest,
-  latestArchive,
-  verifyArchive,
-} from '../git/archive.js';
+import { latestArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
 import { findRepo, type Repo } from '../git/repo.js';
-import { restoreRefs, restoreWorktree } from '../git/unarchive.js';
+import { ARCHIVE_NS } from '../git/snapshot.js';
+import {
+  listSnapshots,
+  markRestored,
+  restoreSnapshot,
+  type Snapshot,
+  snapshotTip,
+} from '../git/snapshot-restore.js';
 import { listWorktrees } from '../git/worktrees.js';
-import { HEADLESS } from '../mux/capabilities.js';
 import { info, pc, warn } from '../output.js';
-import { archiveDir, statePaths, tasksDir } from '../plan/paths.js';
+import { archiveDir, statePaths } from '../plan/paths.js';
+import type { Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
 import { loadTask } from '../task/context.js';
+import { lockTask } from '../task/lock.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
 
+export interface RestoreOptions {
+  list?: boolean;
+}
+
 /**
- * Brings back the newest archive of `down --clean --force`: branches at their exact commits,
- * worktrees with their staged, unstaged and untracked files, and the task's state. Checks
- * everything first and overwrites nothing.
+ * Brings back what `down --clean --force` archived: by default every candidate with a snapshot
+ * not yet restored, from its newest one; branches at their exact commits, worktrees byte for
+ * byte with their index and any merge in progress. Checks everything first, overwrites nothing.
  */
-export async function restore(task: string): Promise<void> {
+export async function restore(task: string, options: RestoreOptions = {}): Promise<void> {
   assertValidTaskName(task);
   const repo = await findRepo(process.cwd());
-  const found = await latestArchive(repo.commonDir, task);
-  if (!found) {
+  const [all, archived] = await Promise.all([
+    listSnapshots(repo.root, task),
+    latestArchive(repo.commonDir, task),
+  ]);
+  if (!all.length && !archived) {
     throw new UserError(
-      `There is no archive of task "${task}" in ${archiveDir(repo.commonDir)}; only \`parallel down ${task} --clean --force\` makes one, so there is nothing to restore.`,
+      `There is no archive of task "${task}" (no snapshots under ${ARCHIVE_NS(task)}, nothing in ${archiveDir(repo.commonDir)}); only \`parallel down ${task} --clean --force\` makes one, so there is nothing to restore.`,
     );
   }
-  const { dir, manifest } = found;
+  if (options.list) {
+    info(listing(task, all, archived?.dir));
+    return;
+  }
+  if (all.length) await restoreSnapshots(task, repo, all);
+  // Candidates on hosts (and archives of earlier versions) are kept as bundle and manifest.
+  if (archived) {
+    const state = await readState(statePaths(repo.commonDir, task).stateFile);
+    const back = new Set(state?.candidates.map((c) => c.index));
+    if (archived.manifest.candidates.some((c) => !back.has(c.index))) {
+      await (await import('./restore-archive.js')).restoreArchive(task, repo, archived);
+    } else if (!all.length) {
+      info(
+        `Nothing to restore for task ${task}: every candidate of ${archived.dir} is part of the task again.`,
+      );
+    }
+  }
+}
+
+async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Promise<void> {
   const paths = statePaths(repo.commonDir, task);
-  const state = await readState(paths.stateFile);
-  const onHosts = manifest.candidates.filter((c): c is ArchivedCandidate & { host: string } => !!c.host);
-  const hosts = onHosts.length ? await configHosts(repo) : {};
-  const problems = await preflight(repo.root, manifest, state);
-  if (onHosts.length) {
-    const { remoteRestoreProblems } = await import('../remote/restore.js');
-    problems.push(...(await remoteRestoreProblems(hosts, task, onHosts)));
-  }
+  const unlock = await lockTask({ task, paths } as Plan);
+  const lines: string[] = [];
+  let restored: Snapshot[] = [];
   try {
-    await verifyArchive(repo.root, dir, manifest);
-  } catch (error) {
-    problems.push(`the archive ${dir} does not verify (${(error as Error).message})`);
+    const state = await readState(paths.stateFile);
+    const present = new Set(state?.candidates.map((c) => c.index));
+    const newest = new Map<number, Snapshot>();
+    for (const s of all) if (!s.restored && !present.has(s.info.index)) newest.set(s.info.index, s);
+    const chosen = [...newest.values()].sort((a, b) => a.info.index - b.info.index);
+    if (!chosen.length) {
+      info(
+        `Nothing to restore for task ${task}: every snapshot was restored already, or its candidate is part of the task again. \`parallel restore ${task} --list\` shows them all.`,
+      );
+      return;
+    }
+    const problems = await preflight(repo.root, chosen);
+    if (problems.length) {
+      throw new UserError(`Cannot restore task "${task}"; nothing was changed: ${problems.join('; ')}.`);
+    }
+    lines.push(`${pc.green('✔')} Restored ${chosen.length} candidate(s) of task ${task}:`);
+    let current = state;
+    for (const snap of chosen) {
+      const done = await restoreSnapshot(repo.root, snap);
+      // Older copies of the same candidate are superseded by the one just restored.
+      for (const older of all) {
+        if (!older.restored && older.info.index === snap.info.index && older !== snap) {
+          await markRestored(repo.root, older);
+        }
+      }
+      current = await record(paths, current, snap);
+      const what = [
+        done.branch ? `branch ${done.branch}` : `branch ${snap.info.branch} (already there)`,
+        done.worktree
+          ? `worktree with ${done.files} file(s)${done.index ? ' and its index' : ''}`
+          : 'no worktree (it was gone)',
+        ...done.operation.map((op) => `${op} in progress`),
+      ];
+      lines.push(`  #${snap.info.index} ${what.join(', ')}  ${pc.dim(snap.info.worktree)}`);
+    }
+    restored = chosen;
+  } finally {
+    await unlock();
   }
-  if (problems.length) {
-    throw new UserError(
-      `Cannot restore task "${task}" from ${dir}; nothing was changed: ${problems.join('; ')}.`,
-    );
-  }
-
-  await restoreRefs(repo.root, dir, manifest);
-  // Checkouts of different candidates run together, as `up` creates them (bounded by the CPUs).
-  const { default: pLimit } = await import('p-limit');
-  const limit = pLimit(Math.max(2, availableParallelism()));
-  const restored = await Promise.allSettled(
-    manifest.candidates.filter((c) => !c.host).map((c) => limit(() => restoreWorktree(repo.root, dir, c))),
+  lines.push(...(await prepareRestored(task, restored)));
+  lines.push(
+    `  The snapshots stay (as refs/parallel/${task}/restored/…); \`parallel up ${task}\` starts the agents again.`,
   );
-  const failed = restored.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  if (onHosts.length)
-    await (await import('../remote/restore.js')).restoreOnHosts(repo.root, hosts, task, onHosts);
-  await restoreState(dir, paths, manifest, state);
-  const prepared = await prepareRestored(task, manifest);
-
-  const lines = [
-    `${pc.green('✔')} Restored ${manifest.candidates.length} candidate(s) of task ${task} from ${dir}:`,
-    ...manifest.candidates.map(
-      (c) =>
-        `  #${c.index} ${c.branch.padEnd(16)} ${c.commit ? c.commit.slice(0, 12) : '(no branch)'}  ${pc.dim(c.worktree)}`,
-    ),
-    ...prepared,
-    `  The archive stays in ${dir}; delete it when you no longer need it. \`parallel up ${task}\` starts the agents again.`,
-  ];
   info(lines.join('\n'));
 }
 
 /**
- * An archive holds the work, not what `copy` and `setup` put beside it (.env, node_modules):
- * those are applied again, as `up` does for a new worktree, so evals run as before.
+ * A snapshot holds the work, not what `copy` and `setup` put beside it (.env, node_modules):
+ * those are applied again, as `up` does for a new worktree, so evals run as before. Files the
+ * snapshot brought back are never overwritten (the copy step skips what exists).
  */
-async function prepareRestored(task: string, manifest: ArchiveManifest): Promise<string[]> {
-  const indexes = manifest.candidates.filter((c) => !c.host && existsSync(c.worktree)).map((c) => c.index);
+async function prepareRestored(task: string, restored: Snapshot[]): Promise<string[]> {
+  const indexes = restored.filter((s) => existsSync(s.info.worktree)).map((s) => s.info.index);
   if (!indexes.length) return [];
   try {
     const { plan } = await loadTask(task, {});
@@ -111,62 +144,59 @@ async function prepareRestored(task: string, manifest: ArchiveManifest): Promise
 }
 
 /** Every reason the restore would overwrite something. */
-async function preflight(root: string, manifest: ArchiveManifest, state: TaskState | undefined) {
+async function preflight(root: string, chosen: Snapshot[]): Promise<string[]> {
   const problems: string[] = [];
   const registered = await listWorktrees(root);
-  // Candidates on other machines are checked there (remote/restore.ts).
-  for (const c of manifest.candidates.filter((x) => !x.host)) {
-    if (c.commit && (await resolveCommit(root, `refs/heads/${c.branch}`))) {
-      problems.push(`branch ${c.branch} already exists`);
+  for (const { info: s } of chosen) {
+    const tip = await resolveCommit(root, `refs/heads/${s.branch}`);
+    const archived = snapshotTip(s);
+    if (tip && archived && tip !== archived) {
+      problems.push(
+        `branch ${s.branch} already exists (at ${tip.slice(0, 12)}, archived at ${archived.slice(0, 12)})`,
+      );
     }
-    if (existsSync(c.worktree)) problems.push(`${c.worktree} already exists`);
-    else if (registered.some((w) => w.path === c.worktree)) {
-      problems.push(`${c.worktree} is still registered as a worktree (run \`git worktree prune\`)`);
+    if (!s.tree) continue;
+    if (existsSync(s.worktree)) problems.push(`${s.worktree} already exists`);
+    else if (registered.some((w) => w.path === s.worktree)) {
+      problems.push(`${s.worktree} is still registered as a worktree (run \`git worktree prune\`)`);
     }
-    if (state?.candidates.some((s) => s.index === c.index)) {
-      problems.push(`the task already has a candidate ${c.index}`);
+    const elsewhere = registered.find((w) => w.branch === s.branch);
+    if (elsewhere && s.tree.symbolicHead === `refs/heads/${s.branch}`) {
+      problems.push(`branch ${s.branch} is checked out in ${elsewhere.path}`);
     }
   }
   return problems;
 }
 
-/** Puts the candidates back into state.json (restoring the archived state files if the task had none). */
-async function restoreState(
-  dir: string,
+/** Adds the candidate back to state.json (rebuilding the task's state and prompt if it is gone). */
+async function record(
   paths: ReturnType<typeof statePaths>,
-  manifest: ArchiveManifest,
   state: TaskState | undefined,
-) {
-  const records = manifest.candidates.map((c) => c.record as RecordedCandidate);
-  if (!state && existsSync(join(dir, 'state'))) {
-    await mkdir(paths.dir, { recursive: true });
-    await cp(join(dir, 'state'), paths.dir, { recursive: true, force: false, errorOnExist: false });
+  snap: Snapshot,
+): Promise<TaskState> {
+  const candidate = snap.info.record as RecordedCandidate;
+  const base = state ?? ({ ...(snap.info.task_state as object), candidates: [] } as unknown as TaskState);
+  if (!state && snap.info.prompt !== undefined && !existsSync(paths.promptFile)) {
+    await writeFile(paths.promptFile, snap.info.prompt);
   }
-  const current = state ?? (await readState(paths.stateFile));
-  const next: TaskState = current
-    ? {
-        ...current,
-        candidates: [
-          ...current.candidates.filter((s) => !records.some((r) => r.index === s.index)),
-          ...records,
-        ].sort((a, b) => a.index - b.index),
-      }
-    : {
-        version: 1,
-        task: manifest.task,
-        createdAt: manifest.createdAt,
-        base: manifest.base,
-        session: manifest.task,
-        mux: HEADLESS,
-        layout: 'tiled',
-        candidates: records,
-      };
+  const next: TaskState = {
+    ...base,
+    candidates: [...base.candidates.filter((c) => c.index !== candidate.index), candidate].sort(
+      (a, b) => a.index - b.index,
+    ),
+  };
   await writeState(paths.stateFile, next);
+  return next;
 }
 
-/** The config's hosts, for candidates archived from other machines. */
-async function configHosts(repo: Repo) {
-  const { loadConfig } = await import('../config/load.js');
-  const { config } = await loadConfig(process.cwd(), repo.root, tasksDir(repo.commonDir));
-  return config.hosts;
+function listing(task: string, all: Snapshot[], archive: string | undefined): string {
+  const rows = all.map(
+    (s) =>
+      `  #${s.info.index} ${s.info.branch.padEnd(16)} ${s.info.createdAt}  ${s.restored ? 'restored    ' : pc.bold('not restored')}  ${s.info.tree ? 'branch + worktree' : 'branch only'}  ${pc.dim(s.ref)}`,
+  );
+  return [
+    `Snapshots of task ${task} (oldest first):`,
+    ...(rows.length ? rows : ['  (none)']),
+    ...(archive ? [`Archive of its candidates on hosts (or of an earlier version): ${archive}`] : []),
+  ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { formatCost, formatTokens, formatWall } from '../cost/format.js';
 import type { CandidateCost } from '../cost/types.js';
 import {
@@ -11,7 +12,7 @@ import { loadDriver } from '../mux/index.js';
 import { out, pc, printJsonOutput } from '../output.js';
 import { statePaths } from '../plan/paths.js';
 import { viewFromState } from '../plan/plan.js';
-import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
+import { assertValidTaskName, UnreadableStateError, unknownTaskError } from '../plan/task-name.js';
 import { describeState } from '../task/agent-state.js';
 import { readPick } from '../task/picked.js';
 import { listTasks, readState, type TaskState } from '../task/state.js';
@@ -28,7 +29,12 @@ export async function status(task: string | undefined, options: { json?: boolean
   const states: (TaskState | undefined)[] = task
     ? [await readState(statePaths(repo.commonDir, task).stateFile)]
     : await listTasks(repo.commonDir);
-  if (task !== undefined && !states[0]) throw unknownTaskError(task, repo.root);
+  if (task !== undefined && !states[0]) {
+    const file = statePaths(repo.commonDir, task).stateFile;
+    throw existsSync(file)
+      ? new UnreadableStateError(task, file, repo.commonDir)
+      : unknownTaskError(task, repo.root);
+  }
   const results: TaskStatusWithCost[] = await Promise.all(
     (states as TaskState[]).map(async (state) => {
       const view = viewFromState(repo, state);

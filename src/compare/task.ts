@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { findRepo } from '../git/repo.js';
 import { statePaths } from '../plan/paths.js';
-import { assertValidTaskName, unknownTaskError } from '../plan/task-name.js';
+import { assertValidTaskName, UnreadableStateError, unknownTaskError } from '../plan/task-name.js';
 import { loadTask, type TaskContext } from '../task/context.js';
 import { readState, type TaskState } from '../task/state.js';
 
@@ -27,6 +28,7 @@ export async function loadRecordedTask(
   const repo = await findRepo(cwd);
   const file = statePaths(repo.commonDir, task).stateFile;
   if (!(await readState(file))) {
+    if (existsSync(file)) throw new UnreadableStateError(task, file, repo.commonDir);
     throw unknownTaskError(task, repo.root);
   }
   const context = await loadTask(task, {}, cwd, repo);

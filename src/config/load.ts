@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { packageRoot } from '../assets.js';
 import { UserError } from '../errors.js';
@@ -170,12 +169,12 @@ function jsonProblem(error: unknown, content: string): string {
 /**
  * Compiling a TypeScript config costs ~250 ms (jiti loads babel); the compiled code is kept by
  * content hash under the repository's state directory, once an `up` made it, so later commands
- * run it straight away. jiti checks the hash of the source on every load.
+ * run it straight away. jiti checks the hash of the source on every load. The module runs in a
+ * worker (see load-module.ts), so nothing in it can hang or end the command.
  */
 async function importConfigModule(file: string, cacheDir: string | undefined): Promise<Loaded> {
-  // Required, not imported: importing CommonJS from ESM makes node scan its 190 kB for exports.
-  const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
-  const jiti = createJiti(import.meta.url, {
+  const { loadModuleBounded } = await import('./load-module.js');
+  const outcome = await loadModuleBounded(file, {
     alias: { 'git-parallel': selfEntry() },
     moduleCache: false,
     fsCache: cacheDir !== undefined && existsSync(cacheDir) ? join(cacheDir, '.cache', 'config') : false,
@@ -184,20 +183,40 @@ async function importConfigModule(file: string, cacheDir: string | undefined): P
     interopDefault: false,
   });
   const where = label(file);
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await jiti.import(file)) as Record<string, unknown>;
-  } catch (error) {
-    const syntax = syntaxProblem(error, file);
-    throw new UserError(
-      syntax
-        ? `${where} has a syntax error: ${syntax}. Fix it (tip: \`${/\.m?ts$/.test(file) ? 'npx tsc --noEmit' : 'node --check'} ${where}\` shows the exact spot).`
-        : `${where} threw while loading: ${firstLine(error)}. The config module must evaluate without errors; fix the code near the top-level statement that threw.`,
-      { exitCode: 2, cause: error },
-    );
+  switch (outcome.kind) {
+    case 'loaded':
+      return box(outcome.exported, outcome.value);
+    case 'threw': {
+      const error = Object.assign(new Error(outcome.message), { name: outcome.name });
+      const syntax = syntaxProblem(error, file);
+      throw new UserError(
+        syntax
+          ? `${where} has a syntax error: ${syntax}. Fix it (tip: \`${/\.m?ts$/.test(file) ? 'npx tsc --noEmit' : 'node --check'} ${where}\` shows the exact spot).`
+          : `${where} threw while loading: ${firstLine(error)}. The config module must evaluate without errors; fix the code near the top-level statement that threw.`,
+        { exitCode: 2, cause: error },
+      );
+    }
+    case 'not-data':
+      throw new UserError(
+        `${where} exports something that is not plain data (${outcome.message}). A config holds only strings, numbers, booleans, arrays and objects; remove functions, classes and the like.`,
+        { exitCode: 2 },
+      );
+    case 'exited':
+      throw new UserError(
+        `${where} called process.exit(${outcome.code}) while loading, so no config was read and nothing was done. Remove the process.exit call from the config.`,
+        { exitCode: 2 },
+      );
+    case 'unfinished':
+      throw new UserError(
+        `${where} never finished loading: its top-level code stopped without producing a default export (a top-level await that never settles?). Nothing was done. Make every top-level await settle.`,
+        { exitCode: 2 },
+      );
+    case 'timeout':
+      throw new UserError(
+        `${where} did not finish loading within ${outcome.ms / 1000} s (an endless loop, or a top-level await that waits too long?), so it was stopped and nothing was done. Fix the config; PARALLEL_CONFIG_TIMEOUT_MS sets the limit in milliseconds.`,
+        { exitCode: 2 },
+      );
   }
-  const exported = mod !== null && typeof mod === 'object' && Object.hasOwn(mod, 'default');
-  return box(exported, exported ? mod.default : undefined);
 }
 
 /**

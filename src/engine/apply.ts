@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
+import { markBranches } from '../git/owner.js';
 import { discardWorktree } from '../git/worktree-admin.js';
 import { addWorktree, attachBranch, createBranch, pruneWorktrees } from '../git/worktrees.js';
 import type { MuxDriver } from '../mux/types.js';
@@ -27,6 +28,22 @@ export interface ApplyOptions {
   crashAfter?: number;
 }
 
+/**
+ * Before any branch or worktree is made: the state names every candidate and each branch about
+ * to be made carries the task's mark, so a run killed half-way (or a failing hook) leaves
+ * nothing that `status`, `down` and the next `up` cannot see as the task's own.
+ */
+async function writeAhead(plan: Plan, files: Map<string, string>, git: { branch: string }[]): Promise<void> {
+  if (!git.length) return;
+  const state = files.get(plan.paths.stateFile);
+  if (state !== undefined) await writeFileAtomic(plan.paths.stateFile, state);
+  await markBranches(
+    plan.repo.root,
+    plan.task,
+    git.map((a) => a.branch),
+  );
+}
+
 /** Runs the reconciler's actions in dependency order: git, then files, then the multiplexer. */
 export async function apply(plan: Plan, actions: Action[], options: ApplyOptions): Promise<void> {
   const progress = new Progress(actions.length);
@@ -50,6 +67,7 @@ export async function apply(plan: Plan, actions: Action[], options: ApplyOptions
     await step(action, () => discardWorktree(plan.repo.root, action.path, action.adminDir));
 
   const git = [...of('create-worktree'), ...of('restore-worktree'), ...of('restore-branch')];
+  await writeAhead(plan, options.files, git);
   await Promise.all(
     git.map((action) =>
       limit(() =>

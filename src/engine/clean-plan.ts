@@ -23,7 +23,15 @@ export interface CleanFacts {
   ref?: string;
   /** Its uncommitted and untracked files as one commit on its HEAD, and the ref here that holds it. */
   wip?: { commit: string; ref: string };
+  /** Ignored files that are not untouched copies of the main worktree's (they are work too). */
+  ignored?: string[];
+  ignoredBytes?: number;
+  /** Another worktree that has the candidate's branch checked out: the branch is never deleted. */
+  checkedOutElsewhere?: string;
 }
+
+/** Ignored files beyond this (per candidate) are not archived, so `--force` keeps the candidate. */
+export const IGNORED_CAP_MIB = 64;
 
 export interface CleanDecision {
   facts: CleanFacts;
@@ -43,7 +51,10 @@ export function planClean(facts: CleanFacts[], options: { force: boolean; baseNa
   const keep: CleanDecision[] = [];
   for (const f of facts) {
     const unique = uniqueWork(f, options.baseName);
-    if (options.force) {
+    const blocked = neverRemoved(f);
+    if (blocked.length) {
+      keep.push({ facts: f, reasons: [...unique, ...blocked] });
+    } else if (options.force) {
       remove.push({
         facts: f,
         reasons: unique.length ? [`archived: ${unique.join(', ')}`] : ['no unique work'],
@@ -57,6 +68,22 @@ export function planClean(facts: CleanFacts[], options: { force: boolean; baseNa
   return { remove, keep, archive: options.force && remove.length > 0 };
 }
 
+/** What stops even `--force`: it would break another worktree, or lose files no archive holds. */
+function neverRemoved(f: CleanFacts): string[] {
+  const reasons: string[] = [];
+  if (f.checkedOutElsewhere) {
+    reasons.push(
+      `branch ${f.branch} is checked out in ${f.checkedOutElsewhere} (switch that worktree away first)`,
+    );
+  }
+  if ((f.ignoredBytes ?? 0) > IGNORED_CAP_MIB * 1024 * 1024) {
+    reasons.push(
+      `its ignored files hold ${Math.ceil((f.ignoredBytes ?? 0) / 1024 / 1024)} MiB, over the ${IGNORED_CAP_MIB} MiB an archive keeps (move or delete them first)`,
+    );
+  }
+  return reasons;
+}
+
 /** Everything that would be lost if the candidate were deleted; empty means it is safe. */
 export function uniqueWork(f: CleanFacts, baseName: string): string[] {
   const reasons: string[] = [];
@@ -65,6 +92,7 @@ export function uniqueWork(f: CleanFacts, baseName: string): string[] {
   }
   if (f.uncommitted.length) reasons.push(`${f.uncommitted.length} uncommitted file(s)`);
   if (f.untracked.length) reasons.push(`${f.untracked.length} untracked file(s)`);
+  if (f.ignored?.length) reasons.push(`${f.ignored.length} ignored file(s): ${preview(f.ignored)}`);
   if (f.worktreeExists && f.worktreeBranch !== f.branch) {
     reasons.push(
       f.worktreeBranch
@@ -82,3 +110,6 @@ function noUniqueWork(f: CleanFacts, baseName: string): string {
   const branch = f.head === null ? 'branch already gone' : `branch merged into ${baseName}`;
   return `no unique work (${branch}, ${where})`;
 }
+
+const preview = (paths: string[]) =>
+  paths.length > 3 ? `${paths.slice(0, 3).join(', ')}, …` : paths.join(', ');

@@ -18,7 +18,9 @@ export async function planActions(
   what = `bring task "${plan.task}" up`,
 ): Promise<{ actions: Action[]; files: Map<string, string> }> {
   const files = await generatedFiles(plan, previous, driver.titleCommand?.(plan));
-  const observed = await observe(plan, driver, files);
+  // The branches the state records are the task's own, with or without its mark.
+  const recorded = new Set(previous?.candidates.map((c) => c.branch));
+  const observed = await observe(plan, driver, files, recorded);
   const { actions, problems } = reconcile(plan, observed);
   if (problems.length) {
     throw new UserError(`Cannot ${what}; nothing was changed. ${problems.join(' ')}`);

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { branchOwners } from '../git/owner.js';
 import { lastHead } from '../git/reflog.js';
 import { worktreeAdmin, worktreesFromAdmin } from '../git/worktree-admin.js';
 import { listBranches, listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
@@ -9,14 +10,22 @@ import type { Plan } from '../plan/plan.js';
 import { readRunNumber, runMarker } from '../task/run-markers.js';
 import type { Observed } from './reconcile.js';
 
-/** Reads everything the reconciler needs, in parallel. Changes nothing. */
-export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, string>): Promise<Observed> {
+/**
+ * Reads everything the reconciler needs, in parallel. Changes nothing. `recorded`: the branches
+ * the task's state says it created (they are its own even without the mark).
+ */
+export async function observe(
+  plan: Plan,
+  driver: MuxDriver,
+  files: Map<string, string>,
+  recorded: Set<string> = new Set(),
+): Promise<Observed> {
   const local = plan.candidates.filter((c) => !c.host);
   const paths = local.map((c) => c.worktree);
   const remote = plan.candidates.some((c) => c.host)
     ? import('../remote/observe.js').then((m) => m.observeHosts(plan))
     : undefined;
-  const [listed, branches, session, staleFiles, admin, hosts] = await Promise.all([
+  const [listed, branches, session, staleFiles, admin, hosts, owners] = await Promise.all([
     // `git worktree list` dies on a registration half-written by a killed `git worktree add`.
     listWorktrees(plan.repo.root).catch(() => undefined),
     listBranches(
@@ -27,7 +36,14 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     findStale(files),
     worktreeAdmin(plan.repo.commonDir, paths),
     remote,
+    branchOwners(plan.repo.root),
   ]);
+  const unowned = new Map<string, string | undefined>();
+  for (const c of local) {
+    const owner = owners.get(c.branch);
+    if (branches.has(c.branch) && owner !== plan.task && !recorded.has(c.branch))
+      unowned.set(c.branch, owner);
+  }
   const worktrees = asPlanned(listed ?? worktreesFromAdmin(admin), paths);
   const existingPaths = new Set(paths.filter((p) => existsSync(p)));
   const prepared = new Set(
@@ -66,6 +82,7 @@ export async function observe(plan: Plan, driver: MuxDriver, files: Map<string, 
     incomplete,
     lostHeads,
     ...(hosts ? { hosts } : {}),
+    unowned,
   };
 }
 

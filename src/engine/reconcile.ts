@@ -30,6 +30,11 @@ export interface Observed {
   lostHeads: Map<string, string>;
   /** Hosts of remote candidates, as one round trip to each saw them (absent: no remote candidates). */
   hosts?: Map<string, HostSeen>;
+  /**
+   * Plan branches that exist but are not this task's (no mark of it, not in its state) → the
+   * task whose mark they carry, if any. `up` never adopts them.
+   */
+  unowned?: Map<string, string | undefined>;
 }
 
 export type Action =
@@ -83,6 +88,10 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
     let exists = observed.existingPaths.has(c.worktree);
     const branchCommit = observed.branches.get(c.branch);
     const damaged = observed.incomplete.get(c.worktree);
+    if (observed.unowned?.has(c.branch)) {
+      problems.push(foreignBranch(plan, c.branch, observed.unowned.get(c.branch)));
+      continue;
+    }
     if ((registered || damaged) && (interrupted(c.worktree) || damaged?.interrupted)) {
       // A checkout that never finished holds no work (its agent never started): start it over.
       actions.push({ kind: 'discard-worktree', index: c.index, path: c.worktree, adminDir: damaged?.dir });
@@ -180,6 +189,12 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
   if (observed.staleFiles.length) actions.push({ kind: 'write-files', files: observed.staleFiles });
 
   const session = observed.session;
+  if (session?.foreign) {
+    problems.push(
+      `The ${plan.mux} session "${session.name}" exists but is not this task's (another task, another clone of the repository, or a session of your own), so \`up\` leaves it alone. Set \`session\` in the config to a name of its own (e.g. "{repo}-{task}-2"), or rename that session.`,
+    );
+    return { actions, problems };
+  }
   if (!session) {
     actions.push({
       kind: 'create-session',
@@ -214,6 +229,11 @@ export function reconcile(plan: Plan, observed: Observed): Reconciliation {
       restart(panes[panes.length - 1]!);
   }
   return { actions, problems };
+}
+
+function foreignBranch(plan: Plan, branch: string, owner: string | undefined): string {
+  const whose = owner ? `it belongs to task "${owner}"` : 'git-parallel did not create it for this task';
+  return `Branch "${branch}" already exists and is not task "${plan.task}"'s (${whose}), so \`up\` will not take it over. Use another task name, or set worktrees.branch in the config (e.g. "{task}-agent-{n}") so the candidates get branches of their own. If this task did create it (before ownership marks existed), mark it: \`git config branch.${branch}.parallelTask ${plan.task}\`.`;
 }
 
 export function describeAction(action: Action): string {

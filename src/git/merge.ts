@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git, gitOk } from './run.js';
+import { displayPath, splitZ, under } from './ignored.js';
+import { git, gitBytes, gitOk } from './run.js';
 import { worktreeStatus } from './status.js';
 
 export type PickMode = 'merge' | 'squash' | 'cherry-pick';
@@ -104,4 +106,27 @@ export async function identityProblem(cwd: string): Promise<string | undefined> 
   const missing = [name ? undefined : 'user.name', email ? undefined : 'user.email'].filter(Boolean);
   if (!missing.length) return undefined;
   return `git has no ${missing.join(' and ')} configured, and pick commits as you. Set them with \`git config --global user.name "Your Name"\` and \`git config --global user.email you@example.com\` (or per repository without --global), then run again.`;
+}
+
+/**
+ * Files that bringing `to` into `from` would create but that already exist in `cwd` without
+ * being tracked there (untracked or ignored): git would refuse, or silently overwrite an
+ * ignored one. Listed so nothing of the user's is ever overwritten.
+ */
+export async function untrackedInTheWay(cwd: string, from: string, to: string): Promise<string[]> {
+  const added = await gitBytes(cwd, [
+    'diff',
+    '--name-only',
+    '-z',
+    '--no-renames',
+    '--diff-filter=A',
+    from,
+    to,
+    '--',
+  ]);
+  const inTheWay: string[] = [];
+  for (const path of splitZ(added)) {
+    if (await lstat(under(cwd, path)).catch(() => undefined)) inTheWay.push(displayPath(path));
+  }
+  return inTheWay;
 }

@@ -24,7 +24,13 @@ export async function findRepo(cwd: string): Promise<Repo> {
       `${cwd} is not inside a git repository. git-parallel creates one worktree per agent, so run it inside a repository (or create one with \`git init && git commit --allow-empty -m init\`).`,
     );
   }
-  const [cwdTop, commonDir] = result.stdout.trim().split('\n');
+  let [cwdTop, commonDir, extra] = result.stdout.replace(/\n$/, '').split('\n');
+  if (extra !== undefined) {
+    // A path with a newline in it: ask for each path on its own, so no line split can misplace it.
+    const one = async (flag: string) =>
+      (await git(cwd, ['rev-parse', '--path-format=absolute', flag])).stdout.replace(/\n$/, '');
+    [cwdTop, commonDir] = [await one('--show-toplevel'), await one('--git-common-dir')];
+  }
   if (!cwdTop || !commonDir) {
     throw new UserError(
       `${cwd} is inside a bare repository or a .git directory; run git-parallel from a working tree.`,

@@ -44,6 +44,38 @@ export function git(cwd: string, args: string[], options: GitOptions = {}): Prom
   });
 }
 
+/**
+ * git's stdout as bytes (paths and file content are not necessarily UTF-8); `input` is written
+ * to its stdin. Throws like gitOk() on a non-zero exit.
+ */
+export function gitBytes(
+  cwd: string,
+  args: string[],
+  options: { input?: Buffer; env?: NodeJS.ProcessEnv } = {},
+) {
+  return new Promise<Buffer>((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      env: options.env ?? gitEnv(),
+      stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    if (options.input) child.stdin!.on('error', () => {}).end(options.input);
+    child.on('error', (error) =>
+      reject(new GitError(args, { stdout: '', stderr: error.message, exitCode: 127 })),
+    );
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks));
+      else reject(new GitError(args, { stdout: '', stderr, exitCode: code ?? 1 }));
+    });
+  });
+}
+
 /** Like git() but throws with the command and git's own message on failure. */
 export async function gitOk(cwd: string, args: string[]): Promise<string> {
   const result = await git(cwd, args);

@@ -13,11 +13,11 @@ export interface WorktreeEntry {
   prunable: boolean;
 }
 
-/** Parses `git worktree list --porcelain`. */
+/** Parses `git worktree list --porcelain` (with `-z`: NUL ends each line, so paths may hold newlines). */
 export function parseWorktreeList(text: string): WorktreeEntry[] {
   const entries: WorktreeEntry[] = [];
   let current: WorktreeEntry | undefined;
-  for (const line of text.split('\n')) {
+  for (const line of text.split(text.includes('\0') ? '\0' : '\n')) {
     if (line.startsWith('worktree ')) {
       current = { path: line.slice('worktree '.length), prunable: false };
       entries.push(current);
@@ -30,7 +30,7 @@ export function parseWorktreeList(text: string): WorktreeEntry[] {
 }
 
 export async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
-  return parseWorktreeList(await gitOk(root, ['worktree', 'list', '--porcelain']));
+  return parseWorktreeList(await gitOk(root, ['worktree', 'list', '--porcelain', '-z']));
 }
 
 /** Branch name → commit, for the branches with the given names. */
@@ -178,9 +178,12 @@ async function branchAt(root: string, ref: string): Promise<string | undefined> 
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-/** `git worktree remove` (`force`: even with changes); → git's message on failure. */
+/**
+ * `git worktree remove` (`force`: even with changes, or locked, as a killed `up` leaves one);
+ * → git's message on failure.
+ */
 export async function removeWorktree(root: string, path: string, force = false): Promise<string | undefined> {
-  const result = await git(root, ['worktree', 'remove', ...(force ? ['--force'] : []), path]);
+  const result = await git(root, ['worktree', 'remove', ...(force ? ['--force', '--force'] : []), path]);
   return result.exitCode === 0 ? undefined : result.stderr.trim();
 }
 

@@ -1,4 +1,4 @@
-import type { Candidate, Plan } from '../plan/plan.js';
+import { type Candidate, type Plan, type PlanView, taskId } from '../plan/plan.js';
 import { isBuiltinLayout, type LayoutName } from '../render/layout-names.js';
 import { shellQuote } from '../render/shell.js';
 import { panesPerWindow, REFERENCE_SCREEN, type Screen, spill } from '../render/spill.js';
@@ -32,7 +32,9 @@ export function paneArgs(candidate: Candidate, windowName?: string, format = '#{
   return ['-c', literal(candidate.worktree), ...name, '-P', '-F', format, 'bash', candidate.launcher];
 }
 
-export const windowOptions = (target: string) => [
+/** `@parallel_owner` (the task id) is the owner mark checked before anything is done to the session. */
+export const windowOptions = (target: string, plan: PlanView) => [
+  ...['set-option', '-w', '-t', target, '@parallel_owner', taskId(plan.repo.commonDir, plan.task), THEN],
   ...['set-option', '-w', '-t', target, 'remain-on-exit', 'on', THEN],
   ...['set-option', '-w', '-t', target, 'allow-rename', 'off', THEN],
   // Agents rewrite their pane title; the border shows our name and state from pane options.
@@ -103,7 +105,7 @@ export function tmuxScript(plan: Plan, screen: Screen = REFERENCE_SCREEN): strin
           ]
         : ['new-window', '-t', session, ...paneArgs(first, window.name, '#{window_id}')];
     return [
-      [...open, ...[THEN, ...windowOptions(session)], ...[THEN, ...label(session, first)]],
+      [...open, ...[THEN, ...windowOptions(session, plan)], ...[THEN, ...label(session, first)]],
       ...rest.map((c) => [
         ...['split-window', '-t', session, ...paneArgs(c)],
         ...[THEN, ...label(session, c)],

@@ -3,7 +3,7 @@ import { execa, type Result } from 'execa';
 import { UserError } from '../errors.js';
 import type { PaneTitleCommand } from '../hook/settings.js';
 import { lastLines } from '../hook/tail.js';
-import type { Candidate, Plan, PlanView } from '../plan/plan.js';
+import { type Candidate, type Plan, type PlanView, taskId } from '../plan/plan.js';
 import { stopProcessGroups } from '../proc/group.js';
 import { isBuiltinLayout } from '../render/layout-names.js';
 import { shellQuote } from '../render/shell.js';
@@ -34,6 +34,7 @@ const PANE_FORMAT = [
   '#{pane_dead_signal}',
   '#{pane_pid}',
   '#{pane_current_command}',
+  '#{@parallel_owner}',
 ].join('\t');
 /** What one `send-keys -l` carries; tmux refuses client messages over ~16 KB. */
 const SEND_CHUNK = 2_000;
@@ -63,7 +64,9 @@ export class TmuxDriver implements MuxDriver {
       rows = settle(await listPanes(plan.session));
     }
     if (rows === null) return null;
-    return { name: plan.session, panes: rows.map(({ pid: _, ...pane }) => pane) };
+    // Another owner's panes are never shown, so no command can act on one of them.
+    if (!isOurs(plan, rows)) return { name: plan.session, panes: [], foreign: true };
+    return { name: plan.session, panes: rows.map(({ pid: _, owner: __, ...pane }) => pane) };
   }
 
   async createSession(plan: Plan, candidates: Candidate[]): Promise<void> {
@@ -78,7 +81,7 @@ export class TmuxDriver implements MuxDriver {
               ...['new-session', '-d', '-s', plan.session, ...sessionSize(screen)],
               ...paneArgs(first, window.name, '#{window_id}'),
               // The new session has one window with one pane: `=session:` is that pane.
-              ...[THEN, ...windowOptions(`=${plan.session}:`)],
+              ...[THEN, ...windowOptions(`=${plan.session}:`, plan)],
               ...[THEN, ...label(`=${plan.session}:`, first)],
             ])
           : await newWindow(plan, first, window.name);
@@ -136,7 +139,7 @@ export class TmuxDriver implements MuxDriver {
 
   async killSession(plan: Plan): Promise<void> {
     const rows = await listPanes(plan.session);
-    if (rows === null) return;
+    if (rows === null || !isOurs(plan, rows)) return;
     await tmux(['kill-session', '-t', `=${plan.session}`]);
     // tmux hangs up each pane's process group; make sure agents that ignore SIGHUP stop too.
     await stopProcessGroups(rows.filter((row) => row.alive).map((row) => row.pid));
@@ -207,6 +210,15 @@ export class TmuxDriver implements MuxDriver {
 
 interface PaneRow extends PaneState {
   pid: number;
+  /** The session's `@parallel_owner` (the task id), '' when it has none. */
+  owner: string;
+}
+
+/** The owner mark is the task's id; a session from before the mark is ours if it has our labelled panes. */
+function isOurs(plan: PlanView, rows: PaneRow[]): boolean {
+  const owner = rows.find((row) => row.owner)?.owner;
+  if (owner) return owner === taskId(plan.repo.commonDir, plan.task);
+  return rows.some((row) => row.index !== undefined);
 }
 
 async function listPanes(session: string): Promise<PaneRow[] | null> {
@@ -216,7 +228,8 @@ async function listPanes(session: string): Promise<PaneRow[] | null> {
 }
 
 function parsePane(line: string): PaneRow {
-  const [id = '', index = '', dead, status = '', signal = '', pid = '', command = ''] = line.split('\t');
+  const [id = '', index = '', dead, status = '', signal = '', pid = '', command = '', owner = ''] =
+    line.split('\t');
   const n = Number.parseInt(index, 10);
   const row: PaneRow = {
     index: Number.isInteger(n) ? n : undefined,
@@ -224,6 +237,7 @@ function parsePane(line: string): PaneRow {
     alive: dead !== '1',
     pid: Number(pid),
     ...(command ? { command } : {}),
+    owner,
   };
   // Killed by a signal: the shell's convention, 128 + signal number.
   const code = status ? Number(status) : signal ? 128 + Number(signal) : undefined;
@@ -248,7 +262,7 @@ async function newWindow(plan: Plan, candidate: Candidate, name: string): Promis
   const target = `=${plan.session}:`;
   return tmuxOk([
     ...['new-window', '-t', target, ...paneArgs(candidate, name, '#{window_id}')],
-    ...[THEN, ...windowOptions(target)],
+    ...[THEN, ...windowOptions(target, plan)],
     ...[THEN, ...label(target, candidate)],
   ]);
 }

@@ -16,6 +16,11 @@ export interface PaneState {
 export interface SessionState {
   name: string;
   panes: PaneState[];
+  /**
+   * The session does not carry this task's owner mark (another task or repository, or the
+   * user's own session of that name): nothing may be done to it, and its panes are not listed.
+   */
+  foreign?: boolean;
 }
 
 /**

@@ -32,6 +32,7 @@ interface ZellijPane {
   title: string;
   exited: boolean;
   exit_status?: number | null;
+  terminal_command?: string | null;
 }
 
 /**
@@ -48,11 +49,10 @@ export class ZellijDriver implements MuxDriver {
     if (sessions.get(plan.session) !== 'live') return null;
     const result = await zellij(['--session', plan.session, 'action', 'list-panes', '--json']);
     if (result.exitCode !== 0) return null;
-    const panes = JSON.parse(result.stdout || '[]') as ZellijPane[];
-    return {
-      name: plan.session,
-      panes: panes.filter((p) => !p.is_plugin).map(toPaneState),
-    };
+    const panes = (JSON.parse(result.stdout || '[]') as ZellijPane[]).filter((p) => !p.is_plugin);
+    // Another owner's panes are never shown, so no command can act on one of them.
+    if (!isOurs(plan, panes)) return { name: plan.session, panes: [], foreign: true };
+    return { name: plan.session, panes: panes.map(toPaneState) };
   }
 
   /** Session name → live | exited (resurrectable). */
@@ -167,7 +167,10 @@ export class ZellijDriver implements MuxDriver {
 
   async killSession(plan: Plan): Promise<void> {
     const sessions = await this.sessions();
-    if (sessions.get(plan.session) === 'live') await zellij(['kill-session', plan.session]);
+    if (sessions.get(plan.session) === 'live') {
+      if ((await this.inspect(plan))?.foreign) return;
+      await zellij(['kill-session', plan.session]);
+    }
     if (sessions.has(plan.session)) await zellij(['delete-session', '--force', plan.session]);
   }
 
@@ -220,6 +223,16 @@ export class ZellijDriver implements MuxDriver {
   attachHint(plan: Plan): string {
     return `zellij attach ${plan.session}   (or: parallel attach ${plan.task})`;
   }
+}
+
+/**
+ * Zellij sessions hold no options: the owner mark is the task's launcher path, which every
+ * pane of ours runs (a session of another task or clone runs launchers from another directory).
+ */
+function isOurs(plan: PlanView, panes: ZellijPane[]): boolean {
+  const commands = panes.map((p) => p.terminal_command).filter((c): c is string => !!c);
+  if (commands.length) return commands.some((c) => c.includes(plan.paths.launchDir));
+  return panes.some((p) => toPaneState(p).index !== undefined);
 }
 
 function toPaneState(pane: ZellijPane): PaneState {

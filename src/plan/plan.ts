@@ -181,6 +181,7 @@ export function buildPlan(input: PlanInput): Plan {
         ...config.env,
         ...agent.env,
         PARALLEL_TASK: task,
+        PARALLEL_TASK_ID: taskId(repo.commonDir, task),
         PARALLEL_INDEX: String(n),
         PARALLEL_PORT: String(port),
       },
@@ -194,7 +195,10 @@ export function buildPlan(input: PlanInput): Plan {
     task,
     repo,
     base: input.base,
-    session: sessionName(expand(config.session, { repo: repo.name, task }, `${configLabel}: session`)),
+    session: sessionName(
+      expand(config.session, { repo: repo.name, task }, `${configLabel}: session`),
+      repo.commonDir,
+    ),
     mux: input.mux,
     layout: input.flags.layout ?? config.layout,
     prompt: input.prompt,
@@ -292,11 +296,26 @@ function assertDistinct(candidates: Candidate[], key: 'worktree' | 'branch', fie
   }
 }
 
-/** Zellij puts the name in a socket path (≤108 bytes) and file names: keep it short and plain. */
-export function sessionName(raw: string): string {
-  const clean = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'parallel';
-  if (clean.length <= 48) return clean;
-  return `${clean.slice(0, 39)}-${createHash('sha1').update(raw).digest('hex').slice(0, 8)}`;
+/**
+ * Zellij puts the name in a socket path (≤108 bytes) and file names: keep it short and plain.
+ * A name that had to be changed (characters replaced, shortened) ends in a hash of the exact
+ * name and the repository, so `a=b` and `a+b`, `a.b` and `a-b`, or two repositories whose names
+ * have no plain letters never share a session. Sessions also carry an owner mark (see the
+ * drivers), so a name that is still taken (two clones with the same directory name) is refused.
+ */
+export function sessionName(raw: string, repoKey = ''): string {
+  const clean = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (clean === raw && clean.length <= 48) return clean;
+  const hash = createHash('sha1').update(`${repoKey}\0${raw}`).digest('hex').slice(0, 8);
+  return `${(clean || 'parallel').slice(0, 39)}-${hash}`;
+}
+
+/**
+ * One task of one repository, as 16 hex digits: the owner mark on its multiplexer session and
+ * the `PARALLEL_TASK_ID` every process its agents start inherits (what `down` looks for).
+ */
+export function taskId(commonDir: string, task: string): string {
+  return createHash('sha1').update(`${commonDir}\0${task}`).digest('hex').slice(0, 16);
 }
 
 function hashNumber(text: string): number {

@@ -48,3 +48,16 @@ export function unknownTaskError(task: string, repoRoot: string): UserError {
     `There is no task "${task}" in ${repoRoot}. \`parallel ls\` lists the tasks; \`parallel up ${task} --prompt "…"\` starts one.`,
   );
 }
+
+/** state.json is there but cannot be read: the task exists (its agents may run), say so. */
+export class UnreadableStateError extends UserError {
+  constructor(
+    task: string,
+    file: string,
+    readonly commonDir: string,
+  ) {
+    super(
+      `The state of task "${task}" (${file}) is unreadable (corrupt or from another version), so its candidates are not known. \`parallel up ${task}\` rebuilds it from the task's marked branches and launchers; then run this command again.`,
+    );
+  }
+}

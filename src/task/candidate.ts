@@ -13,6 +13,8 @@ export interface CandidateContext {
   pane: PaneState | undefined;
   /** Whether the task's session exists at all. */
   sessionUp: boolean;
+  /** A session of the task's name exists but carries another owner's mark: never touched. */
+  foreign: boolean;
 }
 
 export async function loadCandidate(task: string, n: number): Promise<CandidateContext> {
@@ -22,7 +24,22 @@ export async function loadCandidate(task: string, n: number): Promise<CandidateC
   if (!candidate) throw new UserError(`Task "${task}" has no candidate ${n} in its plan.`);
   const driver = await loadDriver(rt.plan.mux);
   const session = await driver.inspect(rt.plan);
-  return { rt, candidate, driver, pane: session?.panes.find((p) => p.index === n), sessionUp: !!session };
+  return {
+    rt,
+    candidate,
+    driver,
+    pane: session?.panes.find((p) => p.index === n),
+    sessionUp: !!session,
+    foreign: !!session?.foreign,
+  };
+}
+
+/** The error for a command that would act on a session of the task's name that is not the task's. */
+export function foreignSessionError(ctx: CandidateContext): UserError {
+  const { task, session } = ctx.rt.plan;
+  return new UserError(
+    `The session ${session} is not task "${task}"'s (another task, another clone of the repository, or a session of your own), so git-parallel leaves it alone. Set \`session\` in the config to a name of its own, then \`parallel up ${task}\`.`,
+  );
 }
 
 /** The error for a candidate whose pane is gone, with the command that brings it back. */

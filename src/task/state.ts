@@ -165,14 +165,18 @@ async function launcherAgents(plan: Plan): Promise<Map<number, string>> {
  * at (its reflog's first entry): the task's base.
  */
 async function branchTraces(plan: Plan): Promise<{ base?: BaseCommit; existing: number[] }> {
-  const [{ branchCreatedAt, branchExists }, { isAncestor }] = await Promise.all([
+  const [{ branchCreatedAt, branchExists }, { isAncestor }, { branchOwners }] = await Promise.all([
     import('../git/reflog.js'),
     import('../git/diff.js'),
+    import('../git/owner.js'),
   ]);
   const root = plan.repo.root;
+  const owners = await branchOwners(root);
   const existing: number[] = [];
   let base: BaseCommit | undefined;
   for (const c of plan.candidates) {
+    // Only a branch carrying this task's mark is its own: a user's branch of the same name is not adopted.
+    if (owners.get(c.branch) !== plan.task) continue;
     if (!(await branchExists(root, c.branch))) continue;
     existing.push(c.index);
     if (base) continue;
