@@ -168,3 +168,23 @@ describe.concurrent('up refuses bad input before creating anything', () => {
     expect(state.base).toEqual({ ref: 'HEAD', commit: detached });
   });
 });
+
+describe('two commands at once', () => {
+  test('two tasks brought up at the same time in one repository both finish, each whole', async ({
+    newRepo,
+  }) => {
+    const repo = await newRepo();
+    const ups = await Promise.all(
+      ['a', 'b', 'c'].map((task) =>
+        repo.run(['up', task, '--mux', 'none', '--prompt', 'x', '--agents', '3']),
+      ),
+    );
+    for (const up of ups) expectOk(up);
+    const registered = worktreeList(repo).map((w) => w.branch);
+    for (const task of ['a', 'b', 'c']) {
+      for (const n of [1, 2, 3]) expect(registered).toContain(`${task}-${n}`);
+    }
+    expect(worktreeList(repo).filter((w) => w.locked)).toEqual([]);
+    for (const task of ['a', 'b', 'c']) await repo.run(['down', task]);
+  });
+});

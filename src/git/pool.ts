@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GitError, git, gitOk } from './run.js';
+import { worktreeAdd } from './worktrees.js';
 
 /**
  * The git side of the worktree pool: detached checkouts that `up` moves into place and puts
@@ -14,17 +15,7 @@ import { GitError, git, gitOk } from './run.js';
  * locked worktree, so nothing takes a half-made entry.
  */
 export async function addPoolWorktree(root: string, path: string, commit: string): Promise<void> {
-  await gitOk(root, [
-    'worktree',
-    'add',
-    '--quiet',
-    '--detach',
-    '--lock',
-    '--reason',
-    'initializing',
-    path,
-    commit,
-  ]);
+  await worktreeAdd(root, ['--quiet', '--detach', '--lock', '--reason', 'initializing', path, commit]);
   await gitOk(root, ['worktree', 'unlock', path]);
 }
 

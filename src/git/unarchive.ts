@@ -2,6 +2,7 @@ import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ArchiveManifest, branchRef } from './archive.js';
 import { git, gitOk } from './run.js';
+import { worktreeAdd } from './worktrees.js';
 
 /** Brings the branches of an archive back from its bundle (or straight from the base's history). */
 export async function restoreRefs(root: string, dir: string, manifest: ArchiveManifest): Promise<void> {
@@ -45,10 +46,10 @@ export async function restoreRefs(root: string, dir: string, manifest: ArchiveMa
 /** The candidate's worktree as archived: on its branch (or detached), staged, unstaged and untracked files. */
 export async function restoreWorktree(root: string, dir: string, c: ArchiveManifest['candidates'][number]) {
   if (c.detachedHead) {
-    await gitOk(root, ['worktree', 'add', '--quiet', '--detach', c.worktree, c.detachedHead.commit]);
+    await worktreeAdd(root, ['--quiet', '--detach', c.worktree, c.detachedHead.commit]);
     await git(root, ['update-ref', '-d', c.detachedHead.ref]);
   } else if (c.commit) {
-    await gitOk(root, ['worktree', 'add', '--quiet', c.worktree, c.branch]);
+    await worktreeAdd(root, ['--quiet', c.worktree, c.branch]);
   } else {
     return;
   }

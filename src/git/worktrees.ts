@@ -69,6 +69,25 @@ export async function addWorktree(root: string, path: string, branch: string, ba
 
 const INITIALIZING = 'initializing';
 const RACE = /\.lock'?: File exists|Unable to create .*\.lock|failed to read .*(commondir|gitdir)/;
+/** Tries of a `worktree add` that lost a race, and the wait before the next (doubling). */
+const RACE_TRIES = 6;
+const raceWait = (attempt: number) => new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+
+/**
+ * `git worktree add <args>`, tried again when it lost a race with another process's
+ * `worktree add` in this repository: git reads every registration and fails on one that is
+ * half written ("failed to read …/commondir"), or meets its lock file. Two tasks brought up or
+ * restored at once do that.
+ */
+export async function worktreeAdd(root: string, args: string[]): Promise<void> {
+  const command = ['worktree', 'add', ...args];
+  for (let attempt = 0; ; attempt++) {
+    const result = await git(root, command);
+    if (result.exitCode === 0) return;
+    if (attempt + 1 >= RACE_TRIES || !RACE.test(result.stderr)) throw new GitError(command, result);
+    await raceWait(attempt);
+  }
+}
 
 let queue: Promise<unknown> = Promise.resolve();
 /** Runs `work` after every earlier call of this process has finished. */
@@ -91,8 +110,12 @@ async function registerWorktree(root: string, path: string, branch: string, base
     }
     const stale = attempt < 6 ? await staleRefLock(result.stderr, branch) : undefined;
     if (stale === 'removed') continue;
-    if (stale === 'young' || (attempt < 3 && RACE.test(result.stderr))) {
-      await new Promise((r) => setTimeout(r, stale === 'young' ? 500 : 50 * (attempt + 1)));
+    if (stale === 'young') {
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    if (attempt + 1 < RACE_TRIES && RACE.test(result.stderr)) {
+      await raceWait(attempt);
       continue;
     }
     throw new GitError(args, result);
@@ -206,4 +229,4 @@ export const unlockWorktree = (root: string, path: string) => gitOk(root, ['work
 
 /** Checks out an existing branch in a new worktree (`git worktree add`). */
 export const addWorktreeOn = (root: string, path: string, branch: string) =>
-  gitOk(root, ['worktree', 'add', '--quiet', path, branch]);
+  worktreeAdd(root, ['--quiet', path, branch]);
