@@ -7,27 +7,36 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it as vitestIt } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { sessionName } from '../src/plan/plan.js';
 import { hasTmux } from './support/repo.js';
 import { CLI, createFixture, type Fixture, git, run, upTask } from './support/task-fixture.js';
 
-/** Each case runs several CLI commands end to end, each seconds long on a loaded machine. */
-const it = (name: string, fn: () => Promise<void> | void, timeout = 180_000) => vitestIt(name, fn, timeout);
+type FixtureOptions = Parameters<typeof createFixture>[0];
 
-let fx: Fixture | undefined;
-afterEach(async () => {
-  await fx?.cleanup();
-  fx = undefined;
+/** `fixture()` makes a fresh repository for one test and removes it after, passed or failed. */
+const withFixture = test.extend<{ fixture: (options?: FixtureOptions) => Promise<Fixture> }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  fixture: async ({}, use) => {
+    const made: Fixture[] = [];
+    await use(async (options = {}) => {
+      const fx = await createFixture(options);
+      made.push(fx);
+      return fx;
+    });
+    await Promise.all(made.map((fx) => fx.cleanup()));
+  },
 });
 
-const fixture = async (options: Parameters<typeof createFixture>[0] = {}) => {
-  fx = await createFixture(options);
-  return fx;
-};
+/**
+ * Each case runs several CLI commands end to end, each seconds long on a loaded machine; the
+ * cases are independent (own repository, own multiplexer server), so they run side by side.
+ */
+const it = withFixture.concurrent;
+const LIMIT = { timeout: 180_000 };
 
 describe("class 4: a fresh up never takes over branches that are not the task's", () => {
-  it('refuses existing user branches fix-1, fix-2 and changes nothing', async () => {
+  it('refuses existing user branches fix-1, fix-2 and changes nothing', LIMIT, async ({ fixture }) => {
     const f = await fixture();
     await git(f.repo, 'branch', 'fix-1');
     await writeFile(join(f.repo, 'mine.txt'), 'user work\n');
@@ -51,7 +60,7 @@ describe("class 4: a fresh up never takes over branches that are not the task's"
     );
   });
 
-  it('with its state lost, up adopts only the branches carrying its mark', async () => {
+  it('with its state lost, up adopts only the branches carrying its mark', LIMIT, async ({ fixture }) => {
     const f = await fixture();
     await upTask(f, 't', 1);
     expect(await git(f.repo, 'config', 'branch.t-1.parallelTask')).toBe('t');
@@ -65,7 +74,7 @@ describe("class 4: a fresh up never takes over branches that are not the task's"
 });
 
 describe('class 5: down --clean never deletes a branch checked out in a worktree', () => {
-  it('keeps the branch the main worktree has checked out, even with --force', async () => {
+  it('keeps the branch the main worktree has checked out, even with --force', LIMIT, async ({ fixture }) => {
     const f = await fixture();
     await upTask(f, 'c', 1, { FAKE_AGENT_EDIT: 'none' });
     await git(f.repo, 'worktree', 'remove', f.worktree('c', 1));
@@ -80,17 +89,21 @@ describe('class 5: down --clean never deletes a branch checked out in a worktree
 });
 
 describe('class 6: ignored files are work', () => {
-  it('down --clean keeps a candidate whose only change is an ignored file, and lists it', async () => {
-    const f = await fixture({ files: { '.gitignore': '*.log\n' } });
-    await upTask(f, 'i', 1, { FAKE_AGENT_EDIT: 'none' });
-    await writeFile(join(f.worktree('i', 1), 'notes.log'), 'my notes\n');
-    const down = await f.cli(['down', 'i', '--clean']);
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(down.stderr).toContain('1 ignored file(s): notes.log');
-    expect(readFileSync(join(f.worktree('i', 1), 'notes.log'), 'utf8')).toBe('my notes\n');
-  });
+  it(
+    'down --clean keeps a candidate whose only change is an ignored file, and lists it',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture({ files: { '.gitignore': '*.log\n' } });
+      await upTask(f, 'i', 1, { FAKE_AGENT_EDIT: 'none' });
+      await writeFile(join(f.worktree('i', 1), 'notes.log'), 'my notes\n');
+      const down = await f.cli(['down', 'i', '--clean']);
+      expect(down.exitCode, down.stderr).toBe(0);
+      expect(down.stderr).toContain('1 ignored file(s): notes.log');
+      expect(readFileSync(join(f.worktree('i', 1), 'notes.log'), 'utf8')).toBe('my notes\n');
+    },
+  );
 
-  it('an ignored file copied in by up and left untouched is not work', async () => {
+  it('an ignored file copied in by up and left untouched is not work', LIMIT, async ({ fixture }) => {
     const f = await fixture({ files: { '.gitignore': '.env\n' } });
     await writeFile(join(f.repo, '.env'), 'SECRET=1\n');
     const config = JSON.parse(await readFile(join(f.repo, 'parallel.config.json'), 'utf8'));
@@ -104,24 +117,28 @@ describe('class 6: ignored files are work', () => {
     expect(readFileSync(join(f.repo, '.env'), 'utf8')).toBe('SECRET=1\n');
   });
 
-  it('pick refuses to overwrite an ignored file in the base worktree and lists it', async () => {
-    const f = await fixture({ files: { '.gitignore': 'local.env\n' } });
-    await upTask(f, 'p', 1, { FAKE_AGENT_EDIT: 'none' });
-    const wt = f.worktree('p', 1);
-    await writeFile(join(wt, 'local.env'), 'from the agent\n');
-    await git(wt, 'add', '-f', 'local.env');
-    await git(wt, 'commit', '-q', '-m', 'agent adds local.env');
-    await writeFile(join(f.repo, 'local.env'), 'MY=secret\n');
-    const pick = await f.cli(['pick', 'p', '1']);
-    expect(pick.exitCode).not.toBe(0);
-    expect(pick.stderr).toContain('local.env');
-    expect(pick.stderr).toContain('Nothing was changed');
-    expect(readFileSync(join(f.repo, 'local.env'), 'utf8')).toBe('MY=secret\n');
-  });
+  it(
+    'pick refuses to overwrite an ignored file in the base worktree and lists it',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture({ files: { '.gitignore': 'local.env\n' } });
+      await upTask(f, 'p', 1, { FAKE_AGENT_EDIT: 'none' });
+      const wt = f.worktree('p', 1);
+      await writeFile(join(wt, 'local.env'), 'from the agent\n');
+      await git(wt, 'add', '-f', 'local.env');
+      await git(wt, 'commit', '-q', '-m', 'agent adds local.env');
+      await writeFile(join(f.repo, 'local.env'), 'MY=secret\n');
+      const pick = await f.cli(['pick', 'p', '1']);
+      expect(pick.exitCode).not.toBe(0);
+      expect(pick.stderr).toContain('local.env');
+      expect(pick.stderr).toContain('Nothing was changed');
+      expect(readFileSync(join(f.repo, 'local.env'), 'utf8')).toBe('MY=secret\n');
+    },
+  );
 });
 
 describe('class 7: distinct tasks never share a multiplexer session', () => {
-  it('names that had to be changed get a hash of the exact name and the repository', () => {
+  it('names that had to be changed get a hash of the exact name and the repository', LIMIT, () => {
     const names = ['r-a=b', 'r-a+b', 'r-a.b', 'r-a-b'].map((raw) => sessionName(raw, '/x/.git'));
     expect(new Set(names).size).toBe(4);
     expect(names[3]).toBe('r-a-b');
@@ -131,43 +148,47 @@ describe('class 7: distinct tasks never share a multiplexer session', () => {
 });
 
 describe.skipIf(!hasTmux)("class 7: a session of the same name that is not the task's", () => {
-  it("two clones with the same directory name: the second task neither takes nor stops the first one's session", async () => {
-    const a = await fixture();
-    const b = await createFixture();
-    const tmuxDir = join(a.tmp, 'tmux');
-    await mkdir(tmuxDir);
-    const env = { TMUX_TMPDIR: tmuxDir, FAKE_AGENT_STAY: '1', FAKE_AGENT_EDIT: 'none' };
-    const tmux = (...args: string[]) => run('tmux', args, { cwd: a.repo, env });
-    const upArgs = ['up', 't', '--agents', '1', '--mux', 'tmux', '--no-attach', '--prompt', 'p'];
-    try {
-      // b's task is up first; its session goes away, and a's task takes the same name.
-      expect((await b.cli(upArgs, env)).exitCode).toBe(0);
-      await tmux('kill-session', '-t', '=repo-t');
-      const upA = await a.cli(upArgs, env);
-      expect(upA.exitCode, upA.stderr).toBe(0);
-      const panesOfA = async () =>
-        (await tmux('list-panes', '-s', '-t', '=repo-t', '-F', '#{pane_pid}')).stdout;
-      const before = await panesOfA();
-      expect(before.trim()).not.toBe('');
+  it(
+    "two clones with the same directory name: the second task neither takes nor stops the first one's session",
+    LIMIT,
+    async ({ fixture }) => {
+      const a = await fixture();
+      const b = await createFixture();
+      const tmuxDir = join(a.tmp, 'tmux');
+      await mkdir(tmuxDir);
+      const env = { TMUX_TMPDIR: tmuxDir, FAKE_AGENT_STAY: '1', FAKE_AGENT_EDIT: 'none' };
+      const tmux = (...args: string[]) => run('tmux', args, { cwd: a.repo, env });
+      const upArgs = ['up', 't', '--agents', '1', '--mux', 'tmux', '--no-attach', '--prompt', 'p'];
+      try {
+        // b's task is up first; its session goes away, and a's task takes the same name.
+        expect((await b.cli(upArgs, env)).exitCode).toBe(0);
+        await tmux('kill-session', '-t', '=repo-t');
+        const upA = await a.cli(upArgs, env);
+        expect(upA.exitCode, upA.stderr).toBe(0);
+        const panesOfA = async () =>
+          (await tmux('list-panes', '-s', '-t', '=repo-t', '-F', '#{pane_pid}')).stdout;
+        const before = await panesOfA();
+        expect(before.trim()).not.toBe('');
 
-      const upB = await b.cli(upArgs, env);
-      expect(upB.exitCode).not.toBe(0);
-      expect(upB.stderr).toContain('is not this task');
-      const restartB = await b.cli(['restart', 't', '1'], env);
-      expect(restartB.exitCode).not.toBe(0);
-      expect(restartB.stderr).toContain('leaves it alone');
-      const downB = await b.cli(['down', 't'], env);
-      expect(downB.exitCode, downB.stderr).toBe(0);
-      expect(await panesOfA()).toBe(before);
-    } finally {
-      await tmux('kill-server');
-      await b.cleanup();
-    }
-  });
+        const upB = await b.cli(upArgs, env);
+        expect(upB.exitCode).not.toBe(0);
+        expect(upB.stderr).toContain('is not this task');
+        const restartB = await b.cli(['restart', 't', '1'], env);
+        expect(restartB.exitCode).not.toBe(0);
+        expect(restartB.stderr).toContain('leaves it alone');
+        const downB = await b.cli(['down', 't'], env);
+        expect(downB.exitCode, downB.stderr).toBe(0);
+        expect(await panesOfA()).toBe(before);
+      } finally {
+        await tmux('kill-server');
+        await b.cleanup();
+      }
+    },
+  );
 });
 
 describe('class 8: a repository path with a newline', () => {
-  it('up and down --clean work in that repository and nowhere else', async () => {
+  it('up and down --clean work in that repository and nowhere else', LIMIT, async () => {
     const tmp = await realpath(tmpdir());
     const parent = join(tmp, `gp-nl-${process.pid}-${Date.now()}\nrepo`);
     const decoy = join(tmp, `gp-nl-${process.pid}-${Date.now()}`);
@@ -198,32 +219,36 @@ describe('class 8: a repository path with a newline', () => {
 });
 
 describe('class 11: loading the config is bounded', () => {
-  const withConfig = async (source: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+  const withConfig = async (
+    fixture: (options?: FixtureOptions) => Promise<Fixture>,
+    source: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) => {
     const f = await fixture({ files: { 'parallel.config.mjs': source } });
     await git(f.repo, 'rm', '-q', 'parallel.config.json');
     await git(f.repo, 'commit', '-q', '-m', 'mjs config');
     return f.cli(['render', 't', '--json'], { PARALLEL_CONFIG_TIMEOUT_MS: '3000', ...extraEnv });
   };
 
-  it('an endless loop stops with an error naming the file', async () => {
-    const result = await withConfig('while (true) {}\nexport default {};\n');
+  it('an endless loop stops with an error naming the file', LIMIT, async ({ fixture }) => {
+    const result = await withConfig(fixture, 'while (true) {}\nexport default {};\n');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('parallel.config.mjs did not finish loading within 3 s');
   });
 
-  it('a top-level await that never settles is reported', async () => {
-    const result = await withConfig('await new Promise(() => {});\nexport default {};\n');
+  it('a top-level await that never settles is reported', LIMIT, async ({ fixture }) => {
+    const result = await withConfig(fixture, 'await new Promise(() => {});\nexport default {};\n');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('parallel.config.mjs never finished loading');
   });
 
-  it('process.exit(0) in the config is reported, not taken as success', async () => {
-    const result = await withConfig('process.exit(0);\nexport default {};\n');
+  it('process.exit(0) in the config is reported, not taken as success', LIMIT, async ({ fixture }) => {
+    const result = await withConfig(fixture, 'process.exit(0);\nexport default {};\n');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('parallel.config.mjs called process.exit(0)');
   });
 
-  it('console.log in the config goes to stderr, so --json output stays JSON', async () => {
+  it('console.log in the config goes to stderr, so --json output stays JSON', LIMIT, async ({ fixture }) => {
     const f = await fixture({
       files: {
         'parallel.config.mjs': `console.log('hello from the config');\nexport default ${JSON.stringify({
@@ -242,18 +267,22 @@ describe('class 11: loading the config is bounded', () => {
 });
 
 describe('class 12: pick lists the untracked files in its way', () => {
-  it('names every untracked file the merge would overwrite and changes nothing', async () => {
-    const f = await fixture();
-    await upTask(f, 'u', 1); // the agent commits candidate-1.txt
-    await writeFile(join(f.repo, 'candidate-1.txt'), 'mine, untracked\n');
-    const head = await git(f.repo, 'rev-parse', 'HEAD');
-    const pick = await f.cli(['pick', 'u', '1']);
-    expect(pick.exitCode).not.toBe(0);
-    expect(pick.stderr).toContain('candidate-1.txt');
-    expect(pick.stderr).toContain('untracked or ignored');
-    expect(await git(f.repo, 'rev-parse', 'HEAD')).toBe(head);
-    expect(readFileSync(join(f.repo, 'candidate-1.txt'), 'utf8')).toBe('mine, untracked\n');
-  });
+  it(
+    'names every untracked file the merge would overwrite and changes nothing',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'u', 1); // the agent commits candidate-1.txt
+      await writeFile(join(f.repo, 'candidate-1.txt'), 'mine, untracked\n');
+      const head = await git(f.repo, 'rev-parse', 'HEAD');
+      const pick = await f.cli(['pick', 'u', '1']);
+      expect(pick.exitCode).not.toBe(0);
+      expect(pick.stderr).toContain('candidate-1.txt');
+      expect(pick.stderr).toContain('untracked or ignored');
+      expect(await git(f.repo, 'rev-parse', 'HEAD')).toBe(head);
+      expect(readFileSync(join(f.repo, 'candidate-1.txt'), 'utf8')).toBe('mine, untracked\n');
+    },
+  );
 });
 
 /** Every file under a worktree (not .git) → its bytes (hex) and mode; plus git's own view. */
@@ -294,25 +323,29 @@ const downForceAndRestore = async (f: Fixture, task: string) => {
 };
 
 describe('class 1: uncommitted bytes come back exactly', () => {
-  it('a Latin-1 file, a binary, a symlink, an exec bit and an ignored file survive down --force and restore', async () => {
-    const f = await fixture({ files: { 'latin.txt': 'caf\n', '.gitignore': '*.log\n' } });
-    await upTask(f, 'b', 1);
-    const wt = f.worktree('b', 1);
-    await writeFile(join(wt, 'latin.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0xff, 0xfe]));
-    await writeFile(join(wt, 'new\nline.bin'), Buffer.from([0, 1, 2, 0x80, 0xff]));
-    await writeFile(join(wt, 'notes.log'), Buffer.from([0xe9, 0xe8]));
-    const { symlink, chmod } = await import('node:fs/promises');
-    await symlink('latin.txt', join(wt, 'link'));
-    await writeFile(join(wt, 'run.sh'), '#!/bin/sh\n');
-    await chmod(join(wt, 'run.sh'), 0o755);
-    const before = await worktreeBytes(wt);
-    await downForceAndRestore(f, 'b');
-    expect(await worktreeBytes(wt)).toEqual(before);
-  });
+  it(
+    'a Latin-1 file, a binary, a symlink, an exec bit and an ignored file survive down --force and restore',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture({ files: { 'latin.txt': 'caf\n', '.gitignore': '*.log\n' } });
+      await upTask(f, 'b', 1);
+      const wt = f.worktree('b', 1);
+      await writeFile(join(wt, 'latin.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0xff, 0xfe]));
+      await writeFile(join(wt, 'new\nline.bin'), Buffer.from([0, 1, 2, 0x80, 0xff]));
+      await writeFile(join(wt, 'notes.log'), Buffer.from([0xe9, 0xe8]));
+      const { symlink, chmod } = await import('node:fs/promises');
+      await symlink('latin.txt', join(wt, 'link'));
+      await writeFile(join(wt, 'run.sh'), '#!/bin/sh\n');
+      await chmod(join(wt, 'run.sh'), 0o755);
+      const before = await worktreeBytes(wt);
+      await downForceAndRestore(f, 'b');
+      expect(await worktreeBytes(wt)).toEqual(before);
+    },
+  );
 });
 
 describe('class 2: a worktree in the middle of a conflicted merge', () => {
-  it('comes back still merging, with the same conflict stages and files', async () => {
+  it('comes back still merging, with the same conflict stages and files', LIMIT, async ({ fixture }) => {
     const f = await fixture();
     await upTask(f, 'm', 1, { FAKE_AGENT_EDIT: 'shared' });
     const wt = f.worktree('m', 1);
@@ -334,94 +367,110 @@ describe('class 2: a worktree in the middle of a conflicted merge', () => {
 });
 
 describe('class 3: down --clean --force killed half-way, then run again', () => {
-  it('restore brings back every candidate from every run, with its untracked files', async () => {
-    const f = await fixture();
-    await upTask(f, 'k', 2);
-    for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
-    // Steps: archive #1, remove its worktree, (killed before its branch is deleted).
-    const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '2' });
-    expect(killed.exitCode).not.toBe(0);
-    expect(existsSync(f.worktree('k', 1))).toBe(false);
-    const again = await f.cli(['down', 'k', '--clean', '--force']);
-    expect(again.exitCode, again.stderr).toBe(0);
-    const restore = await f.cli(['restore', 'k']);
-    expect(restore.exitCode, restore.stderr).toBe(0);
-    expect(restore.stderr).toContain('Restored 2 candidate(s)');
-    for (const n of [1, 2]) {
-      expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
-      expect(readFileSync(join(f.worktree('k', n), `candidate-${n}.txt`), 'utf8')).toContain('was here');
-    }
-  });
+  it(
+    'restore brings back every candidate from every run, with its untracked files',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'k', 2);
+      for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
+      // Steps: archive #1, remove its worktree, (killed before its branch is deleted).
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '2' });
+      expect(killed.exitCode).not.toBe(0);
+      expect(existsSync(f.worktree('k', 1))).toBe(false);
+      const again = await f.cli(['down', 'k', '--clean', '--force']);
+      expect(again.exitCode, again.stderr).toBe(0);
+      const restore = await f.cli(['restore', 'k']);
+      expect(restore.exitCode, restore.stderr).toBe(0);
+      expect(restore.stderr).toContain('Restored 2 candidate(s)');
+      for (const n of [1, 2]) {
+        expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
+        expect(readFileSync(join(f.worktree('k', n), `candidate-${n}.txt`), 'utf8')).toContain('was here');
+      }
+    },
+  );
 });
 
 describe('class 9: half-done and damaged tasks stay visible', () => {
-  it('a failing post-checkout hook leaves a task that status sees and down --clean removes', async () => {
-    const f = await fixture();
-    const hooks = join(f.repo, '.git', 'hooks');
-    await mkdir(hooks, { recursive: true });
-    await writeFile(join(hooks, 'post-checkout'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
-    const up = await f.cli(['up', 'h', '--agents', '2', '--mux', 'none', '--no-attach', '--prompt', 'p']);
-    expect(up.exitCode).not.toBe(0);
-    const status = await f.cli(['status', 'h', '--json']);
-    expect(status.exitCode, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout).candidates).toHaveLength(2);
-    await rm(join(hooks, 'post-checkout'));
-    const down = await f.cli(['down', 'h', '--clean']);
-    expect(down.exitCode, down.stderr).toBe(0);
-    expect(await git(f.repo, 'branch', '--list', 'h-*')).toBe('');
-  });
+  it(
+    'a failing post-checkout hook leaves a task that status sees and down --clean removes',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      const hooks = join(f.repo, '.git', 'hooks');
+      await mkdir(hooks, { recursive: true });
+      await writeFile(join(hooks, 'post-checkout'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      const up = await f.cli(['up', 'h', '--agents', '2', '--mux', 'none', '--no-attach', '--prompt', 'p']);
+      expect(up.exitCode).not.toBe(0);
+      const status = await f.cli(['status', 'h', '--json']);
+      expect(status.exitCode, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).candidates).toHaveLength(2);
+      await rm(join(hooks, 'post-checkout'));
+      const down = await f.cli(['down', 'h', '--clean']);
+      expect(down.exitCode, down.stderr).toBe(0);
+      expect(await git(f.repo, 'branch', '--list', 'h-*')).toBe('');
+    },
+  );
 
-  it('a corrupt state.json: status and down say so (not "no task"), and down stops its agents', async () => {
-    const f = await fixture();
-    await upTask(f, 'c', 1, { FAKE_AGENT_STAY: '1' }, [], false);
-    const runDir = join(f.commonDir, 'parallel', 'c', 'run');
-    const { waitFor } = await import('./support/task-fixture.js');
-    const pid = await waitFor(async () => {
-      const record = await readFile(join(f.agentLog, 'starts.log'), 'utf8').catch(() => '');
-      return record ? Number(await readFile(join(runDir, '1.pid'), 'utf8').catch(() => '0')) : 0;
-    }, 'the agent to start');
-    expect(pid).toBeGreaterThan(0);
-    await writeFile(join(f.commonDir, 'parallel', 'c', 'state.json'), '{ corrupt');
-    const status = await f.cli(['status', 'c']);
-    expect(status.exitCode).not.toBe(0);
-    expect(status.stderr).toContain('is unreadable');
-    const down = await f.cli(['down', 'c']);
-    expect(down.exitCode).not.toBe(0);
-    expect(down.stderr).toContain('is unreadable');
-    expect(down.stderr).toMatch(/Stopped \d+ process/);
-    const { findProcesses } = await import('../src/proc/marked.js');
-    const { taskId } = await import('../src/plan/plan.js');
-    expect(findProcesses({ env: { PARALLEL_TASK_ID: taskId(f.commonDir, 'c') } })).toEqual([]);
-    // The launcher too (it exports the marker only to its children).
-    const { isRunning } = await import('../src/proc/stat.js');
-    const launcherAlive = isRunning(pid);
-    if (launcherAlive) process.kill(pid, 'SIGKILL');
-    expect(launcherAlive).toBe(false);
-  });
+  it(
+    'a corrupt state.json: status and down say so (not "no task"), and down stops its agents',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'c', 1, { FAKE_AGENT_STAY: '1' }, [], false);
+      const runDir = join(f.commonDir, 'parallel', 'c', 'run');
+      const { waitFor } = await import('./support/task-fixture.js');
+      const pid = await waitFor(async () => {
+        const record = await readFile(join(f.agentLog, 'starts.log'), 'utf8').catch(() => '');
+        return record ? Number(await readFile(join(runDir, '1.pid'), 'utf8').catch(() => '0')) : 0;
+      }, 'the agent to start');
+      expect(pid).toBeGreaterThan(0);
+      await writeFile(join(f.commonDir, 'parallel', 'c', 'state.json'), '{ corrupt');
+      const status = await f.cli(['status', 'c']);
+      expect(status.exitCode).not.toBe(0);
+      expect(status.stderr).toContain('is unreadable');
+      const down = await f.cli(['down', 'c']);
+      expect(down.exitCode).not.toBe(0);
+      expect(down.stderr).toContain('is unreadable');
+      expect(down.stderr).toMatch(/Stopped \d+ process/);
+      const { findProcesses } = await import('../src/proc/marked.js');
+      const { taskId } = await import('../src/plan/plan.js');
+      expect(findProcesses({ env: { PARALLEL_TASK_ID: taskId(f.commonDir, 'c') } })).toEqual([]);
+      // The launcher too (it exports the marker only to its children).
+      const { isRunning } = await import('../src/proc/stat.js');
+      const launcherAlive = isRunning(pid);
+      if (launcherAlive) process.kill(pid, 'SIGKILL');
+      expect(launcherAlive).toBe(false);
+    },
+  );
 
-  it('up racing down --clean: whichever wins, a finished up has its state and launchers', async () => {
-    const f = await fixture();
-    await upTask(f, 'r', 1, { FAKE_AGENT_EDIT: 'none' });
-    const [down, up] = await Promise.all([
-      f.cli(['down', 'r', '--clean']),
-      f.cli(['up', 'r', '--agents', '1', '--mux', 'none', '--no-attach', '--prompt', 'p'], {
-        FAKE_AGENT_EDIT: 'none',
-      }),
-    ]);
-    expect(down.exitCode === 0 || down.stderr.includes('no task'), down.stderr).toBe(true);
-    if (up.exitCode === 0) {
-      const dir = join(f.commonDir, 'parallel', 'r');
-      const state = existsSync(join(dir, 'state.json'));
-      const launcher = existsSync(join(dir, 'launch', '1.sh'));
-      // Either the up ran after the down (both there) or before it (the down then removed both).
-      expect(state).toBe(launcher);
-    }
-    await f.cli(['down', 'r']);
-  });
+  it(
+    'up racing down --clean: whichever wins, a finished up has its state and launchers',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'r', 1, { FAKE_AGENT_EDIT: 'none' });
+      const [down, up] = await Promise.all([
+        f.cli(['down', 'r', '--clean']),
+        f.cli(['up', 'r', '--agents', '1', '--mux', 'none', '--no-attach', '--prompt', 'p'], {
+          FAKE_AGENT_EDIT: 'none',
+        }),
+      ]);
+      expect(down.exitCode === 0 || down.stderr.includes('no task'), down.stderr).toBe(true);
+      if (up.exitCode === 0) {
+        const dir = join(f.commonDir, 'parallel', 'r');
+        const state = existsSync(join(dir, 'state.json'));
+        const launcher = existsSync(join(dir, 'launch', '1.sh'));
+        // Either the up ran after the down (both there) or before it (the down then removed both).
+        expect(state).toBe(launcher);
+      }
+      await f.cli(['down', 'r']);
+    },
+  );
 });
 
 describe('class 10: down stops processes that left the process group', () => {
-  it('a setsid child of the agent is stopped before the snapshot is taken', async () => {
+  it('a setsid child of the agent is stopped before the snapshot is taken', LIMIT, async ({ fixture }) => {
     const f = await fixture();
     const script = join(f.tmp, 'agent.sh');
     await writeFile(
@@ -452,7 +501,7 @@ describe('class 10: down stops processes that left the process group', () => {
 });
 
 describe('class 12b: intent-to-add files', () => {
-  it('come back from restore still intent-to-add', async () => {
+  it('come back from restore still intent-to-add', LIMIT, async ({ fixture }) => {
     const f = await fixture();
     await upTask(f, 'n', 1);
     const wt = f.worktree('n', 1);
