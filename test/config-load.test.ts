@@ -74,7 +74,7 @@ export default defineConfig({
 });
 `;
 
-describe('config file forms', () => {
+describe.concurrent('config file forms', () => {
   it('parallel.config.ts importing defineConfig from git-parallel, with no local install', async () => {
     const dir = await repo({ 'parallel.config.ts': TS_CONFIG });
     const r = await render(dir);
@@ -150,7 +150,7 @@ export default defineConfig(config);
   });
 });
 
-describe('compiled config cache', () => {
+describe.concurrent('compiled config cache', () => {
   it('once a task exists, a .ts config is compiled once and recompiled when it changes', async () => {
     const dir = await repo({ 'parallel.config.ts': TS_CONFIG });
     const cache = join(dir, '.git', 'parallel', '.cache', 'config');
@@ -167,7 +167,7 @@ describe('compiled config cache', () => {
   });
 });
 
-describe('discovery', () => {
+describe.concurrent('discovery', () => {
   it('finds the config in the repository root from a subdirectory', async () => {
     const dir = await repo({ 'parallel.config.ts': TS_CONFIG, 'packages/api/src/.keep': '' });
     const r = await render(join(dir, 'packages', 'api', 'src'));
@@ -194,7 +194,7 @@ describe('discovery', () => {
   });
 });
 
-describe('defaults and flags', () => {
+describe.concurrent('defaults and flags', () => {
   it('zero config: 3 claude agents, tiled, worktrees beside the repository', async () => {
     const dir = await repo();
     const r = await render(dir);
@@ -249,7 +249,7 @@ export default defineConfig({ agents: [{ preset: 'claude' }, { name: 'mine', com
   });
 });
 
-describe('loadConfig merges defaults once', () => {
+describe.concurrent('loadConfig merges defaults once', () => {
   it('a partial worktrees block keeps the other defaults; eval strings get names and timeouts', async () => {
     const dir = await repo({
       'parallel.config.json': JSON.stringify({
