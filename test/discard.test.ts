@@ -50,7 +50,7 @@ describe('discardWorktree', () => {
     expect(worktrees()).toBe(2);
     expect(await discardWorktree(repo, join(folder, 't-2'), true)).toBeUndefined();
     // The trash, then the shared folder with it once it was the last worktree there.
-    await waitFor(() => !existsSync(folder), { message: 'the worktrees folder deleted' });
+    await waitFor(() => !existsSync(folder), { message: 'the worktrees folder deleted', timeout: 30_000 });
     expect(worktrees()).toBe(1);
   });
 

@@ -1,4 +1,5 @@
-import { git, gitOk } from './run.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { GitError, git } from './run.js';
 
 /**
  * A task's mark on the branches it creates: `branch.<name>.parallelTask = <task>` in the
@@ -10,11 +11,31 @@ import { git, gitOk } from './run.js';
 const KEY = 'parallelTask';
 
 export async function markBranches(root: string, task: string, branches: string[]): Promise<void> {
-  for (const branch of branches) await gitOk(root, ['config', `branch.${branch}.${KEY}`, task]);
+  for (const branch of branches) await writeConfig(root, [`branch.${branch}.${KEY}`, task], true);
 }
 
 export async function unmarkBranch(root: string, branch: string): Promise<void> {
-  await git(root, ['config', '--unset-all', `branch.${branch}.${KEY}`]);
+  await writeConfig(root, ['--unset-all', `branch.${branch}.${KEY}`], false);
+}
+
+const CONFIG_LOCKED = /could not lock config file/;
+
+/**
+ * `git config <args>` that writes. Another git writing the repository's config at that moment
+ * (a second task's `up` marking its branches) holds `config.lock` for milliseconds: wait and
+ * try again rather than stop half-way. `check`: a failure for any other reason throws.
+ */
+async function writeConfig(root: string, args: string[], check: boolean): Promise<void> {
+  const command = ['config', ...args];
+  for (let attempt = 0; ; attempt++) {
+    const result = await git(root, command);
+    if (result.exitCode !== 0 && CONFIG_LOCKED.test(result.stderr) && attempt < 8) {
+      await delay(20 * 2 ** attempt);
+      continue;
+    }
+    if (check && result.exitCode !== 0) throw new GitError(command, result);
+    return;
+  }
 }
 
 /** Branch name → the task whose mark it carries. */
