@@ -3,7 +3,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
-import { filesToCopy, prepareCandidate, setupFailure } from '../engine/prepare.js';
+import { reapplyCopyAndSetup } from '../engine/reapply.js';
 import { UserError } from '../errors.js';
 import { type ArchivedCandidate, type ArchiveManifest, verifyArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
@@ -11,9 +11,8 @@ import type { Repo } from '../git/repo.js';
 import { restoreRefs, restoreWorktree } from '../git/unarchive.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { HEADLESS } from '../mux/capabilities.js';
-import { info, pc, warn } from '../output.js';
+import { info, pc } from '../output.js';
 import { statePaths, tasksDir } from '../plan/paths.js';
-import { loadTask } from '../task/context.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
 
 /**
@@ -60,7 +59,10 @@ export async function restoreArchive(
   if (onHosts.length)
     await (await import('../remote/restore.js')).restoreOnHosts(repo.root, hosts, task, onHosts);
   await restoreState(dir, paths, manifest, state);
-  const prepared = await prepareRestored(task, manifest);
+  const prepared = await reapplyCopyAndSetup(
+    task,
+    manifest.candidates.filter((c) => !c.host),
+  );
 
   const lines = [
     `${pc.green('✔')} Restored ${manifest.candidates.length} candidate(s) of task ${task} from ${dir}:`,
@@ -72,33 +74,6 @@ export async function restoreArchive(
     `  The archive stays in ${dir}; delete it when you no longer need it. \`parallel up ${task}\` starts the agents again.`,
   ];
   info(lines.join('\n'));
-}
-
-/**
- * An archive holds the work, not what `copy` and `setup` put beside it (.env, node_modules):
- * those are applied again, as `up` does for a new worktree, so evals run as before.
- */
-async function prepareRestored(task: string, manifest: ArchiveManifest): Promise<string[]> {
-  const indexes = manifest.candidates.filter((c) => !c.host && existsSync(c.worktree)).map((c) => c.index);
-  if (!indexes.length) return [];
-  try {
-    const { plan } = await loadTask(task, {});
-    const copies = await filesToCopy(plan);
-    const candidates = plan.candidates.filter((c) => indexes.includes(c.index));
-    const results = await Promise.all(candidates.map((c) => prepareCandidate(plan, c, copies)));
-    for (const r of results.filter((r) => !r.ok))
-      warn(setupFailure(r, 'Fix it and re-run the command in that worktree.'));
-    if (!copies.length && !plan.setup.length) return [];
-    const what = [copies.length && `copied ${copies.join(', ')}`, plan.setup.length && 'ran setup'].filter(
-      Boolean,
-    );
-    return [`  In each restored worktree: ${what.join(' and ')}.`];
-  } catch (error) {
-    warn(
-      `the worktrees are back, but \`copy\` and \`setup\` could not be applied again: ${(error as Error).message} Fix that, then run \`parallel up ${task}\`.`,
-    );
-    return [];
-  }
 }
 
 /** Every reason the restore would overwrite something. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { RecordedCandidate } from '../compare/task.js';
-import { filesToCopy, prepareCandidate, setupFailure } from '../engine/prepare.js';
+import { reapplyCopyAndSetup } from '../engine/reapply.js';
 import { UserError } from '../errors.js';
 import { latestArchive } from '../git/archive.js';
 import { resolveCommit } from '../git/diff.js';
@@ -15,11 +15,10 @@ import {
   snapshotTip,
 } from '../git/snapshot-restore.js';
 import { listWorktrees } from '../git/worktrees.js';
-import { info, pc, warn } from '../output.js';
+import { info, pc } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
 import type { Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
-import { loadTask } from '../task/context.js';
 import { lockTask } from '../task/lock.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
 
@@ -108,39 +107,16 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
   } finally {
     await unlock();
   }
-  lines.push(...(await prepareRestored(task, restored)));
+  lines.push(
+    ...(await reapplyCopyAndSetup(
+      task,
+      restored.map((s) => s.info),
+    )),
+  );
   lines.push(
     `  The snapshots stay (as refs/parallel/${task}/restored/…); \`parallel up ${task}\` starts the agents again.`,
   );
   info(lines.join('\n'));
-}
-
-/**
- * A snapshot holds the work, not what `copy` and `setup` put beside it (.env, node_modules):
- * those are applied again, as `up` does for a new worktree, so evals run as before. Files the
- * snapshot brought back are never overwritten (the copy step skips what exists).
- */
-async function prepareRestored(task: string, restored: Snapshot[]): Promise<string[]> {
-  const indexes = restored.filter((s) => existsSync(s.info.worktree)).map((s) => s.info.index);
-  if (!indexes.length) return [];
-  try {
-    const { plan } = await loadTask(task, {});
-    const copies = await filesToCopy(plan);
-    const candidates = plan.candidates.filter((c) => indexes.includes(c.index));
-    const results = await Promise.all(candidates.map((c) => prepareCandidate(plan, c, copies)));
-    for (const r of results.filter((r) => !r.ok))
-      warn(setupFailure(r, 'Fix it and re-run the command in that worktree.'));
-    if (!copies.length && !plan.setup.length) return [];
-    const what = [copies.length && `copied ${copies.join(', ')}`, plan.setup.length && 'ran setup'].filter(
-      Boolean,
-    );
-    return [`  In each restored worktree: ${what.join(' and ')}.`];
-  } catch (error) {
-    warn(
-      `the worktrees are back, but \`copy\` and \`setup\` could not be applied again: ${(error as Error).message} Fix that, then run \`parallel up ${task}\`.`,
-    );
-    return [];
-  }
 }
 
 /** Every reason the restore would overwrite something. */
