@@ -103,11 +103,12 @@ describe('hook wiring per preset (headless, stand-in CLIs)', () => {
         const list = (await status()).map((c) => [c.agent, c.state, c.reason]);
         return JSON.stringify(list) === JSON.stringify(expected) && list;
       },
-      { timeout: 30_000, message: 'each preset in its state' },
+      // Five stand-in agents, each firing hooks that start node: minutes' worth on a loaded machine.
+      { timeout: 75_000, message: 'each preset in its state' },
     );
     expect(states).toEqual(expected);
     for (const c of await status()) expect(Date.parse(c.since!)).not.toBeNaN();
-  });
+  }, 120_000);
 
   it('Claude gets --settings with hooks; its hooks print nothing; the session id and transcript are recorded', () => {
     const runs = standinLog().filter((e) => e.kind === 'claude');
