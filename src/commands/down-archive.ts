@@ -1,12 +1,11 @@
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordedTask } from '../compare/task.js';
 import type { CleanDecision, CleanFacts } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
-import { createArchive } from '../git/archive.js';
+import { archiveLogTails, createArchive } from '../git/archive.js';
 import { ARCHIVE_NS, bundleSnapshots, takeSnapshot } from '../git/snapshot.js';
 import { listSnapshots } from '../git/snapshot-restore.js';
-import { readTail } from '../logs/tail.js';
 import { info } from '../output.js';
 import { archiveDir } from '../plan/paths.js';
 
@@ -56,22 +55,6 @@ export async function bundleTask(rt: RecordedTask): Promise<void> {
   info(
     `Archived into ${ARCHIVE_NS(rt.state.task)} (every file read back and compared), copied to ${file} (bundle verified).`,
   );
-}
-
-/** An archive keeps the end of each log (its newest output), at most this much. */
-export const ARCHIVED_LOG_BYTES = 1024 * 1024;
-
-async function archiveLogTails(from: string, to: string): Promise<void> {
-  const names = await readdir(from).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.endsWith('.log'))) {
-    const tail = await readTail(join(from, name), ARCHIVED_LOG_BYTES);
-    if (!tail) continue;
-    await mkdir(to, { recursive: true });
-    await writeFile(
-      join(to, name),
-      tail.cut ? `[git-parallel: only the last part of this log was archived]\n${tail.text}` : tail.text,
-    );
-  }
 }
 
 async function freshDir(parent: string, name: string): Promise<string> {

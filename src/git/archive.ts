@@ -226,7 +226,8 @@ async function freshDir(parent: string, name: string): Promise<string> {
 /** Logs can be huge: an archive keeps the end of each (its newest output), never a whole log. */
 export const ARCHIVED_LOG_BYTES = 1024 * 1024;
 
-async function archiveLogTails(from: string, to: string): Promise<void> {
+/** Copies the tail of each `.log` in `from` into `to` (made only when there is one). */
+export async function archiveLogTails(from: string, to: string): Promise<void> {
   const names = await readdir(from).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.endsWith('.log'))) {
     const tail = await readTail(join(from, name), ARCHIVED_LOG_BYTES);
