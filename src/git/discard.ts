@@ -25,17 +25,33 @@ export async function discardWorktree(
   }
   const trash = trashDir(path);
   const aside = join(trash, `${basename(path)}-${process.pid}-${Date.now().toString(36)}`);
-  try {
-    await mkdir(trash, { recursive: true });
-    await rename(path, aside);
-  } catch {
+  if (!(await moveAside(path, trash, aside))) {
     // Another file system, or a permission: git removes it in place.
-    return removeWorktree(root, path, force);
+    const failure = await removeWorktree(root, path, force);
+    if (!failure) await rmdir(dirname(path)).catch(() => undefined);
+    return failure;
   }
   // The registration points at a directory that no longer exists: prune drops it.
   await git(root, ['worktree', 'prune']);
   deleteInBackground(trash, [aside]);
   return undefined;
+}
+
+/**
+ * Renames the worktree into the trash. An earlier discard's background delete removes the trash
+ * once it is empty, possibly between our mkdir and rename (ENOENT): make it again and retry.
+ */
+async function moveAside(path: string, trash: string, aside: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await mkdir(trash, { recursive: true });
+      await rename(path, aside);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+  }
+  return false;
 }
 
 /** Deletes what an interrupted earlier command left in the trash beside these worktrees. */
