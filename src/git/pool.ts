@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GitError, git, gitOk } from './run.js';
-import { worktreeAdd } from './worktrees.js';
+import { postCheckoutHook, runPostCheckout, worktreeAdd } from './worktrees.js';
 
 /**
  * The git side of the worktree pool: detached checkouts that `up` moves into place and puts
@@ -26,7 +26,7 @@ export async function moveWorktree(root: string, from: string, to: string): Prom
 
 /** No change to any tracked file and no untracked file (ignored files do not count). */
 export async function isPristine(path: string): Promise<boolean> {
-  const result = await git(path, ['status', '--porcelain', '-z', '--untracked-files=all']);
+  const result = await git(path, ['status', '--porcelain', '-z', '--untracked-files=normal']);
   return result.exitCode === 0 && result.stdout === '';
 }
 
@@ -38,6 +38,39 @@ export async function switchToNewBranch(path: string, branch: string, commit: st
   const args = ['checkout', '--quiet', '--no-track', '-b', branch, commit];
   const result = await git(path, args);
   if (result.exitCode !== 0) throw new GitError(args, result);
+}
+
+/**
+ * Puts a worktree whose HEAD already is `commit` on a new `branch` without reading its files:
+ * `checkout -b` would compare all of them with the index (as long as a fresh checkout of a
+ * small repository) only to find nothing to write. Nothing is changed when it fails (the
+ * branch exists).
+ */
+export async function attachNewBranch(
+  root: string,
+  path: string,
+  branch: string,
+  commit: string,
+): Promise<void> {
+  const create = ['branch', '--no-track', '--', branch, commit];
+  const made = await git(root, create);
+  if (made.exitCode !== 0) throw new GitError(create, made);
+  const attach = [
+    'symbolic-ref',
+    '-m',
+    `checkout: moving from ${commit} to ${branch}`,
+    'HEAD',
+    `refs/heads/${branch}`,
+  ];
+  const attached = await git(path, attach);
+  if (attached.exitCode === 0) return;
+  await git(root, ['update-ref', '-d', `refs/heads/${branch}`, commit]);
+  throw new GitError(attach, attached);
+}
+
+/** Runs the repository's post-checkout hook, if it has one, as `git worktree add` does. */
+export async function postCheckout(root: string, path: string, commit: string): Promise<void> {
+  if (await postCheckoutHook(root).catch(() => undefined)) await runPostCheckout(path, commit);
 }
 
 /**

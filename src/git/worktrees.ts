@@ -159,7 +159,7 @@ async function checkout(root: string, path: string, newBranch?: string): Promise
 
 const hookFiles = new Map<string, Promise<string | undefined>>();
 /** The repository's post-checkout hook, if it has one (core.hooksPath honoured). Looked up once. */
-function postCheckoutHook(root: string): Promise<string | undefined> {
+export function postCheckoutHook(root: string): Promise<string | undefined> {
   let file = hookFiles.get(root);
   if (!file) {
     file = gitOk(root, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks/post-checkout']).then(
@@ -171,7 +171,7 @@ function postCheckoutHook(root: string): Promise<string | undefined> {
 }
 
 /** Runs post-checkout the way `git worktree add` does: old HEAD all zeros, new HEAD, flag 1. */
-async function runPostCheckout(path: string, base?: string): Promise<void> {
+export async function runPostCheckout(path: string, base?: string): Promise<void> {
   const head = base ?? (await gitOk(path, ['rev-parse', 'HEAD'])).trim();
   const args = ['hook', 'run', '--ignore-missing', 'post-checkout', '--', '0'.repeat(head.length), head, '1'];
   const env = { ...gitEnv() };

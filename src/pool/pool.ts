@@ -3,10 +3,12 @@ import { link, mkdir, readFile, realpath, rm, rmdir, writeFile } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import {
   addPoolWorktree,
+  attachNewBranch,
   isPristine,
   listPoolWorktrees,
   moveWorktree,
   type PoolWorktree,
+  postCheckout,
   removePoolWorktree,
   renameAdminDir,
   switchToNewBranch,
@@ -53,12 +55,33 @@ export async function fillPool(pool: Pool, size: number, commit: string): Promis
   return made;
 }
 
-const claiming: { queue: Promise<unknown> } = { queue: Promise.resolve() };
+/**
+ * This process's view of each pool (by directory): the ready entries as listed once, and those
+ * it already took or tried. Listing once per command keeps `up` ×N from running N `worktree
+ * list`s; an entry another process took meanwhile makes our `worktree move` fail, and the next
+ * entry is tried.
+ */
+const views = new Map<string, { ready: Promise<PoolWorktree[]>; tried: Set<string> }>();
+function viewOf(pool: Pool) {
+  let view = views.get(pool.dir);
+  if (!view) {
+    view = {
+      ready: poolEntries(pool).then(
+        (e) => e.ready,
+        () => [],
+      ),
+      tried: new Set(),
+    };
+    views.set(pool.dir, view);
+  }
+  return view;
+}
 
 /**
  * Moves a ready entry to `path` and puts it on a new `branch` at `commit`, touching only the
- * files that differ. → false (nothing changed) when the pool has no usable entry; the caller
- * then makes a fresh worktree. An entry with changes is left where it is.
+ * files that differ (none when the entry is at `commit`). → false (nothing changed) when the
+ * pool has no usable entry; the caller then makes a fresh worktree. An entry with changes is
+ * left where it is. Several takes run at once: each claims a different entry.
  */
 export async function takeFromPool(
   pool: Pool,
@@ -66,32 +89,35 @@ export async function takeFromPool(
   branch: string,
   commit: string,
 ): Promise<boolean> {
-  // One claim at a time in this process; another process's claim of the same entry makes our
-  // `worktree move` fail, and the next entry is tried.
-  const claim = claiming.queue.then(() => claimEntry(pool, path));
-  claiming.queue = claim.catch(() => undefined);
-  const claimed = await claim;
+  const claimed = await claimEntry(pool, path);
   if (!claimed) return false;
+  const atCommit = claimed.head === commit;
   try {
-    await switchToNewBranch(path, branch, commit);
-    return true;
+    if (atCommit) await attachNewBranch(pool.root, path, branch, commit);
+    else await switchToNewBranch(path, branch, commit);
   } catch {
     // The branch exists or the switch failed: give the entry back, untouched, and go fresh.
-    await moveWorktree(pool.root, path, claimed);
+    await moveWorktree(pool.root, path, claimed.path);
     return false;
   }
+  // `checkout -b` ran the hook itself.
+  if (atCommit) await postCheckout(pool.root, path, commit);
+  return true;
 }
 
-/** → the entry's old path once it is at `path`, or undefined. */
-async function claimEntry(pool: Pool, path: string): Promise<string | undefined> {
-  const { ready } = await poolEntries(pool).catch(() => ({ ready: [] as PoolWorktree[] }));
+/** → the entry (as it was in the pool) once it is at `path`, or undefined. */
+async function claimEntry(pool: Pool, path: string): Promise<PoolWorktree | undefined> {
+  const view = viewOf(pool);
+  const ready = await view.ready;
   if (ready.length === 0) return undefined;
   await mkdir(dirname(path), { recursive: true });
   for (const entry of ready) {
+    if (view.tried.has(entry.path)) continue;
+    view.tried.add(entry.path);
     if (!(await moveWorktree(pool.root, entry.path, path))) continue;
     if (await isPristine(path)) {
       await renameAdminDir(path);
-      return entry.path;
+      return entry;
     }
     await moveWorktree(pool.root, path, entry.path);
   }
