@@ -150,9 +150,15 @@ export default defineConfig(config);
   });
 });
 
+/** The same config, computed by code: it has to run. */
+const TS_CODE_CONFIG = TS_CONFIG.replace(
+  'export default',
+  "const layout = 'stacked';\nexport default",
+).replace("layout: 'stacked'", 'layout');
+
 describe.concurrent('compiled config cache', () => {
   it('once a task exists, a .ts config is compiled once and recompiled when it changes', async () => {
-    const dir = await repo({ 'parallel.config.ts': TS_CONFIG });
+    const dir = await repo({ 'parallel.config.ts': TS_CODE_CONFIG });
     const cache = join(dir, '.git', 'parallel', '.cache', 'config');
     expect((await render(dir)).panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
     // Nothing is written for a repository without tasks.
@@ -161,9 +167,18 @@ describe.concurrent('compiled config cache', () => {
     expect((await render(dir)).panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
     expect(readdirSync(cache)).toHaveLength(1);
     expect((await render(dir)).panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
-    writeFileSync(join(dir, 'parallel.config.ts'), TS_CONFIG.replace('count: 2', 'count: 1'));
+    writeFileSync(join(dir, 'parallel.config.ts'), TS_CODE_CONFIG.replace('count: 2', 'count: 1'));
     expect((await render(dir)).panes).toEqual(['#1 codex', '#2 mine']);
     expect(readdirSync(cache)).toHaveLength(1);
+  });
+
+  it('a config that is only data (as `parallel init` writes it) is read, never compiled', async () => {
+    const dir = await repo({ 'parallel.config.ts': TS_CONFIG });
+    mkdirSync(join(dir, '.git', 'parallel'));
+    const r = await render(dir);
+    expect(r.panes).toEqual(['#1 codex', '#2 codex', '#3 mine']);
+    expect(r.layout).toContain('stacked=true');
+    expect(existsSync(join(dir, '.git', 'parallel', '.cache', 'config'))).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { packageRoot } from '../assets.js';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { readDataModule } from './literal.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
 import type { UserConfig } from './schema.js';
 
@@ -115,7 +116,7 @@ async function searchDir(dir: string, cacheDir: string | undefined): Promise<Fou
         if (loaded) return { filepath, loaded };
         continue;
       }
-      return { filepath, loaded: await importConfigModule(filepath, cacheDir) };
+      return { filepath, loaded: await importConfigModule(filepath, content, cacheDir) };
     } catch (error) {
       throw error instanceof UserError ? error : Object.assign(error as Error, { filepath });
     }
@@ -167,12 +168,19 @@ function jsonProblem(error: unknown, content: string): string {
 }
 
 /**
- * Compiling a TypeScript config costs ~250 ms (jiti loads babel); the compiled code is kept by
+ * A config that is only data is read, not run (see literal.ts). Compiling a TypeScript config
+ * costs ~250 ms (jiti loads babel); the compiled code is kept by
  * content hash under the repository's state directory, once an `up` made it, so later commands
  * run it straight away. jiti checks the hash of the source on every load. The module runs in a
  * worker (see load-module.ts), so nothing in it can hang or end the command.
  */
-async function importConfigModule(file: string, cacheDir: string | undefined): Promise<Loaded> {
+async function importConfigModule(
+  file: string,
+  content: string,
+  cacheDir: string | undefined,
+): Promise<Loaded> {
+  const data = readDataModule(content);
+  if (data) return box(true, data.value);
   const { loadModuleBounded } = await import('./load-module.js');
   const outcome = await loadModuleBounded(file, {
     alias: { 'git-parallel': selfEntry() },
