@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import type { MuxDriver } from '../mux/types.js';
 import type { Plan } from '../plan/plan.js';
 import { waitUntil } from '../proc/poll.js';
 import { type AgentStateName, type AgentStateRecord, readAgentState } from '../task/agent-state.js';
+import { readRunNumber, runMarker } from '../task/run-markers.js';
 import { resolveState } from './resolve.js';
 
 const SETTLED: readonly AgentStateName[] = ['exited', 'failed', 'idle', 'waiting', 'shell'];
@@ -34,9 +36,20 @@ export async function watchStartup(
     const record = readAgentState(plan.paths.dir, index);
     return record?.startedAt && Date.parse(record.startedAt) >= startedAt - 1_000 ? record : undefined;
   };
+  // The launcher writes the exit code before it reports it through `parallel hook` (a node
+  // start, ~100 ms of CPU per agent): an agent that ended well needs no further word.
+  const endedWell = (index: number) => {
+    const marker = runMarker(plan.paths.runDir, index, 'exit');
+    const written = statSync(marker, { throwIfNoEntry: false })?.mtimeMs;
+    return (
+      written !== undefined &&
+      written >= startedAt - 1_000 &&
+      readRunNumber(plan.paths.runDir, index, 'exit') === 0
+    );
+  };
   const settled = (index: number) => {
     const record = thisRun(index);
-    return !!record && SETTLED.includes(record.state);
+    return (!!record && SETTLED.includes(record.state)) || endedWell(index);
   };
   await waitUntil(() => indexes.every(settled), plan.startupWaitMs, 50, 200);
   const session = await driver.inspect(plan).catch(() => null);

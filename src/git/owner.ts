@@ -11,10 +11,12 @@ import { GitError, git } from './run.js';
 const KEY = 'parallelTask';
 
 export async function markBranches(root: string, task: string, branches: string[]): Promise<void> {
+  read.delete(root);
   for (const branch of branches) await writeConfig(root, [`branch.${branch}.${KEY}`, task], true);
 }
 
 export async function unmarkBranch(root: string, branch: string): Promise<void> {
+  read.delete(root);
   await writeConfig(root, ['--unset-all', `branch.${branch}.${KEY}`], false);
 }
 
@@ -38,8 +40,22 @@ async function writeConfig(root: string, args: string[], check: boolean): Promis
   }
 }
 
-/** Branch name → the task whose mark it carries. */
-export async function branchOwners(root: string): Promise<Map<string, string>> {
+const read = new Map<string, Promise<Map<string, string>>>();
+
+/**
+ * Branch name → the task whose mark it carries. Read once per command (`up` of a new task asks
+ * while rebuilding its state and again while observing); this process's own writes read anew.
+ */
+export function branchOwners(root: string): Promise<Map<string, string>> {
+  let owners = read.get(root);
+  if (!owners) {
+    owners = readOwners(root);
+    read.set(root, owners);
+  }
+  return owners;
+}
+
+async function readOwners(root: string): Promise<Map<string, string>> {
   const result = await git(root, ['config', '-z', '--get-regexp', `^branch\\..*\\.${KEY.toLowerCase()}$`]);
   const owners = new Map<string, string>();
   for (const entry of result.stdout.split('\0')) {

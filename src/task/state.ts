@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { BaseCommit } from '../git/repo.js';
 import { tasksDir } from '../plan/paths.js';
 import type { Candidate, Plan } from '../plan/plan.js';
+import { replaceFile } from './atomic-file.js';
 
 /** What `up` recorded about a task, so later commands see the same base, agents and session. */
 export interface TaskState {
@@ -79,8 +80,7 @@ export async function writeFileAtomic(file: string, content: string, mode?: numb
       throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC' });
     }
     await mkdir(dirname(file), { recursive: true });
-    const { default: write } = await import('write-file-atomic');
-    await write(file, content, { mode, fsync: true });
+    await replaceFile(file, content, mode);
   } catch (error) {
     throw fsError(error, `write ${file}`);
   }
