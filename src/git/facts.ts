@@ -84,10 +84,10 @@ export class CandidateGitReader {
     return this.start(c).facts;
   }
 
-  /** Files the branch's commits changed since the base, with line counts. */
+  /** Files the branch's commits changed since the base, with line counts (none without commits: no git call). */
   async committedFiles(c: CandidateRef): Promise<FileStat[]> {
     const { head } = await this.facts(c);
-    return head ? numstat(this.root, this.base, head) : [];
+    return head && head !== this.base ? numstat(this.root, this.base, head) : [];
   }
 
   private start(c: CandidateRef): Started {
