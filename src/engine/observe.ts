@@ -25,7 +25,7 @@ export async function observe(
   const remote = plan.candidates.some((c) => c.host)
     ? import('../remote/observe.js').then((m) => m.observeHosts(plan))
     : undefined;
-  const [listed, branches, session, staleFiles, admin, hosts, owners] = await Promise.all([
+  const [listed, branches, session, staleFiles, admin, hosts] = await Promise.all([
     // `git worktree list` dies on a registration half-written by a killed `git worktree add`.
     listWorktrees(plan.repo.root).catch(() => undefined),
     listBranches(
@@ -36,13 +36,15 @@ export async function observe(
     findStale(files),
     worktreeAdmin(plan.repo.commonDir, paths),
     remote,
-    branchOwners(plan.repo.root),
   ]);
+  // The marks matter only for a branch that exists and that the state does not record (none in a
+  // second `up`, none for a new task): only then are they read.
+  const unrecorded = local.filter((c) => branches.has(c.branch) && !recorded.has(c.branch));
+  const owners = unrecorded.length ? await branchOwners(plan.repo.root) : new Map<string, string>();
   const unowned = new Map<string, string | undefined>();
-  for (const c of local) {
+  for (const c of unrecorded) {
     const owner = owners.get(c.branch);
-    if (branches.has(c.branch) && owner !== plan.task && !recorded.has(c.branch))
-      unowned.set(c.branch, owner);
+    if (owner !== plan.task) unowned.set(c.branch, owner);
   }
   const worktrees = asPlanned(listed ?? worktreesFromAdmin(admin), paths);
   const existingPaths = new Set(paths.filter((p) => existsSync(p)));
