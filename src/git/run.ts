@@ -53,6 +53,7 @@ export function gitBytes(
   args: string[],
   options: { input?: Buffer; env?: NodeJS.ProcessEnv } = {},
 ) {
+  const start = tracing ? performance.now() : 0;
   return new Promise<Buffer>((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
@@ -70,6 +71,7 @@ export function gitBytes(
       reject(new GitError(args, { stdout: '', stderr: error.message, exitCode: 127 })),
     );
     child.on('close', (code) => {
+      if (tracing) trace(`git ${args.join(' ')} (in ${cwd}) → ${code}`, start);
       if (code === 0) resolve(Buffer.concat(chunks));
       else reject(new GitError(args, { stdout: '', stderr, exitCode: code ?? 1 }));
     });
