@@ -171,7 +171,8 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
   }
   if (f.head) {
-    await pruneQuietly(root);
+    // A discarded worktree is already forgotten by git; one deleted by hand may still be registered.
+    if (!f.worktreeExists) await pruneQuietly(root);
     const failed = await deleteBranchAt(root, f.branch, f.head);
     if (failed !== undefined) return `branch ${f.branch}: ${failed}`;
     await unmarkBranch(root, f.branch);

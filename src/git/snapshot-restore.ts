@@ -70,10 +70,14 @@ export async function restoreSnapshot(root: string, snap: Snapshot): Promise<Res
     summary.worktree = info.worktree;
     const tree = await readSnapshotTree(root, snap.commit);
     const entries = [...tree].filter(([path]) => path.startsWith('files/'));
-    const blobs = await readBlobs(
+    const meta = [...tree].filter(([path]) => path === 'index' || path.startsWith('git/'));
+    // Files and git state in one read.
+    const all = await readBlobs(
       root,
-      entries.map(([, e]) => e.id),
+      [...entries, ...meta].map(([, e]) => e.id),
     );
+    const blobs = all.slice(0, entries.length);
+    const metaBlobs = all.slice(entries.length);
     for (const [i, [path, entry]] of entries.entries()) {
       const file = Buffer.concat([Buffer.from(`${info.worktree}/`), Buffer.from(path.slice(6), 'latin1')]);
       const slash = file.lastIndexOf(0x2f);
@@ -88,11 +92,6 @@ export async function restoreSnapshot(root: string, snap: Snapshot): Promise<Res
       summary.files++;
     }
     const gitDir = (await gitOk(info.worktree, ['rev-parse', '--absolute-git-dir'])).trim();
-    const meta = [...tree].filter(([path]) => path === 'index' || path.startsWith('git/'));
-    const metaBlobs = await readBlobs(
-      root,
-      meta.map(([, e]) => e.id),
-    );
     for (const [i, [path]] of meta.entries()) {
       const name = path === 'index' ? 'index' : path.slice(4);
       await mkdir(join(gitDir, name, '..'), { recursive: true });
@@ -122,8 +121,10 @@ export function snapshotTip(info: SnapshotInfo): string | null {
 /** Moves the ref to the task's `restored/` namespace: kept (its objects stay), not restored again. */
 export async function markRestored(root: string, snap: Snapshot): Promise<void> {
   const to = snap.ref.replace('/archive/', '/restored/');
-  await gitOk(root, ['update-ref', to, snap.commit, '']);
-  await gitOk(root, ['update-ref', '-d', snap.ref, snap.commit]);
+  // One transaction: the snapshot is under exactly one of the two names at any moment.
+  await gitBytes(root, ['update-ref', '-z', '--stdin'], {
+    input: Buffer.from(`create ${to}\0${snap.commit}\0delete ${snap.ref}\0${snap.commit}\0`),
+  });
 }
 
 /** The bytes of the worktree's file tree in a snapshot (for tests and --list details). */

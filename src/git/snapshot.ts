@@ -86,20 +86,11 @@ export async function takeSnapshot(input: TakeInput): Promise<string> {
   const meta: Entry[] = [];
   if (input.worktreeExists) {
     const wt = input.worktree;
-    const gitDir = (await gitOk(wt, ['rev-parse', '--absolute-git-dir'])).trim();
-    const head = await commitOf(wt, 'HEAD');
-    // Its branch deleted under it: the commit the worktree was on, from its own HEAD reflog (kept
-    // as a parent; the files come from the index and disk, which status then lists in full).
-    const lost = head ? undefined : await lastHead(root, gitDir);
-    const symbolic = await git(wt, ['symbolic-ref', '-q', 'HEAD']);
-    info.tree = {
-      head: head ?? lost ?? null,
-      symbolicHead: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
-    };
-    if (head) {
-      parents.add(head);
-      headTree = (await gitOk(wt, ['rev-parse', `${head}^{tree}`])).trim();
-    }
+    const where = await worktreeHead(root, wt);
+    const { gitDir, head, lost } = where;
+    info.tree = { head: head ?? lost ?? null, symbolicHead: where.symbolicHead };
+    headTree = where.headTree;
+    if (head) parents.add(head);
     if (lost) parents.add(lost);
     ({ files, deleted } = await changedFiles(wt, root));
     const indexFile = await readFile(join(gitDir, 'index')).catch(() => undefined);
@@ -124,6 +115,30 @@ export async function takeSnapshot(input: TakeInput): Promise<string> {
   });
   await verifySnapshot(root, ref, files, deleted, meta);
   return ref;
+}
+
+/** The worktree's git dir, HEAD commit and tree, and the branch HEAD names (null: detached). */
+async function worktreeHead(root: string, wt: string) {
+  // One git call when HEAD is a commit, as it nearly always is.
+  const all = await git(wt, [
+    'rev-parse',
+    '--absolute-git-dir',
+    'HEAD^{commit}',
+    'HEAD^{tree}',
+    '--symbolic-full-name',
+    'HEAD',
+  ]);
+  const [gitDir = '', head = '', headTree = '', symbolic = ''] = all.stdout.split('\n');
+  if (all.exitCode === 0 && symbolic) {
+    return { gitDir, head, headTree, lost: undefined, symbolicHead: symbolic === 'HEAD' ? null : symbolic };
+  }
+  const dir = (await gitOk(wt, ['rev-parse', '--absolute-git-dir'])).trim();
+  // Its branch deleted under it: the commit the worktree was on, from its own HEAD reflog (kept
+  // as a parent; the files come from the index and disk, which status then lists in full).
+  const lost = await lastHead(root, dir);
+  const named = await git(wt, ['symbolic-ref', '-q', 'HEAD']);
+  const symbolicHead = named.exitCode === 0 ? named.stdout.trim() : null;
+  return { gitDir: dir, head: undefined, headTree: undefined, lost, symbolicHead };
 }
 
 /** Tracked files that differ from HEAD, untracked files and ignored work, read from disk. */
