@@ -1,5 +1,5 @@
 import type { FileStat } from '../git/diff.js';
-import { readCandidateFacts } from '../git/facts.js';
+import { CandidateGitReader } from '../git/facts.js';
 import { candidateRef } from '../remote/refs.js';
 import { labelOf, type RecordedCandidate } from './task.js';
 
@@ -27,7 +27,11 @@ export async function gatherCandidates(
 ): Promise<CandidateFacts[]> {
   // A remote candidate's worktree is on its host; its commits are here (fetched).
   const refs = candidates.map((c) => ({ ...c, ref: candidateRef(task, c), elsewhere: !!c.host }));
-  const { reader, facts } = await readCandidateFacts(repoRoot, baseCommit, refs);
+  const reader = new CandidateGitReader(repoRoot, baseCommit, refs, { mode: 'exact' });
+  // The line counts need only the tips: they run alongside the worktrees' `git status`.
+  const files = refs.map((c) => reader.committedFiles(c));
+  for (const f of files) f.catch(() => undefined);
+  const facts = await Promise.all(refs.map((c) => reader.facts(c)));
   return Promise.all(
     refs.map(async (c, i) => ({
       index: c.index,
@@ -38,7 +42,7 @@ export async function gatherCandidates(
       worktreeExists: facts[i]!.worktreeExists,
       head: facts[i]!.head,
       commitsAhead: facts[i]!.commitsAhead,
-      files: await reader.committedFiles(c),
+      files: await files[i]!,
       uncommitted: facts[i]!.uncommitted,
       untracked: facts[i]!.untracked,
     })),

@@ -51,6 +51,7 @@ export interface FactsOptions {
  */
 export class CandidateGitReader {
   private readonly tips: Promise<Map<string, Tip>>;
+  private readonly ahead: Promise<Map<string, number> | GitError>;
   private readonly started = new Map<string, Started>();
   private readonly statusOptions: StatusOptions;
 
@@ -72,6 +73,13 @@ export class CandidateGitReader {
       root,
       candidates.map((c) => refOf(c)),
     );
+    this.ahead = this.tips.then((tips) =>
+      commitsAhead(
+        root,
+        base,
+        [...tips.values()].map((t) => t.commit),
+      ),
+    );
     for (const c of candidates) this.start(c);
   }
 
@@ -84,9 +92,12 @@ export class CandidateGitReader {
     return this.start(c).facts;
   }
 
-  /** Files the branch's commits changed since the base, with line counts (none without commits: no git call). */
+  /**
+   * Files the branch's commits changed since the base, with line counts (none without commits:
+   * no git call). Needs only the tip, so it runs alongside the worktree's `git status`.
+   */
   async committedFiles(c: CandidateRef): Promise<FileStat[]> {
-    const { head } = await this.facts(c);
+    const head = (await this.tips).get(refOf(c))?.commit;
     return head && head !== this.base ? numstat(this.root, this.base, head) : [];
   }
 
@@ -115,19 +126,14 @@ export class CandidateGitReader {
 
   private async readFacts(status: Promise<WorktreeStatus | undefined>, c: CandidateRef) {
     const tip = (await this.tips).get(refOf(c));
-    const moved = tip !== undefined && tip.commit !== this.base;
-    const [read, ahead] = await Promise.all([
-      status,
-      moved ? git(this.root, ['rev-list', '--count', `${this.base}..${tip.commit}`, '--']) : undefined,
-    ]);
-    if (ahead && ahead.exitCode !== 0 && this.options.mode === 'exact') {
-      throw new GitError(['rev-list', '--count', `${this.base}..${tip!.commit}`], ahead);
-    }
+    const [read, ahead] = await Promise.all([status, this.ahead]);
+    if (ahead instanceof GitError && this.options.mode === 'exact') throw ahead;
+    const count = tip && !(ahead instanceof GitError) ? (ahead.get(tip.commit) ?? 0) : 0;
     return {
       worktreeExists: read !== undefined,
       head: tip?.commit ?? null,
       tipDate: tip?.date,
-      commitsAhead: ahead?.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
+      commitsAhead: count,
       uncommitted: read?.uncommitted ?? [],
       untracked: read?.untracked ?? [],
     } satisfies CandidateGitFacts;
@@ -156,6 +162,41 @@ export async function readCandidateFacts(
 interface Tip {
   commit: string;
   date: Date;
+}
+
+/**
+ * Tip → how many commits it has that `base` does not (`git rev-list --count base..tip`), for
+ * every tip in one git call: the commits of all tips but not of the base, with their parents,
+ * each tip counting those it reaches. (A GitError when git fails.)
+ */
+async function commitsAhead(
+  root: string,
+  base: string,
+  tips: string[],
+): Promise<Map<string, number> | GitError> {
+  const counts = new Map<string, number>();
+  const moved = [...new Set(tips)].filter((t) => t !== base);
+  if (moved.length === 0) return counts;
+  const args = ['rev-list', '--parents', ...moved, `^${base}`, '--'];
+  const result = await git(root, args);
+  if (result.exitCode !== 0) return new GitError(args, result);
+  const parents = new Map<string, string[]>();
+  for (const line of result.stdout.split('\n')) {
+    const [commit, ...of] = line.trim().split(' ');
+    if (commit) parents.set(commit, of);
+  }
+  for (const tip of moved) {
+    const seen = new Set<string>();
+    const stack = parents.has(tip) ? [tip] : [];
+    while (stack.length) {
+      const commit = stack.pop()!;
+      if (seen.has(commit)) continue;
+      seen.add(commit);
+      for (const parent of parents.get(commit) ?? []) if (parents.has(parent)) stack.push(parent);
+    }
+    counts.set(tip, seen.size);
+  }
+  return counts;
 }
 
 /** Full ref → tip commit and its committer date, in one git call. */

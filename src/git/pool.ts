@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GitError, git, gitOk } from './run.js';
+import { statusArgs } from './status.js';
 import { postCheckoutHook, runPostCheckout, worktreeAdd } from './worktrees.js';
 
 /**
@@ -24,9 +25,12 @@ export async function moveWorktree(root: string, from: string, to: string): Prom
   return (await git(root, ['worktree', 'move', from, to])).exitCode === 0;
 }
 
-/** No change to any tracked file and no untracked file (ignored files do not count). */
+/**
+ * No change to any tracked file and no untracked file (ignored files do not count). Takes run
+ * one per CPU: git's own lstat threads would only add overhead.
+ */
 export async function isPristine(path: string): Promise<boolean> {
-  const result = await git(path, ['status', '--porcelain', '-z', '--untracked-files=normal']);
+  const result = await git(path, statusArgs({ untracked: 'normal', noPreload: true }));
   return result.exitCode === 0 && result.stdout === '';
 }
 
