@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { packageRoot } from '../assets.js';
 import { UserError } from '../errors.js';
@@ -266,13 +266,14 @@ export function firstLine(error: unknown): string {
 /**
  * zod costs ~75 ms to import, on every command. A config identical (as JSON) to one this
  * version already validated skips it: the schema has no defaults or transforms, so the
- * validated value is the value itself. `cacheDir` keeps the hashes of the last valid configs.
+ * validated value is the value itself. `cacheDir/.cache` keeps the hashes of the last valid
+ * configs (beside the compiled configs: both outlive the tasks, as the config does).
  */
 async function validate(value: object, where: string, cacheDir: string | undefined): Promise<UserConfig> {
   const hash = createHash('sha256')
     .update(`${VERSION}\0${JSON.stringify(value)}`)
     .digest('hex');
-  const file = cacheDir && join(cacheDir, 'valid-configs');
+  const file = cacheDir && join(cacheDir, '.cache', 'valid-configs');
   const known = file ? (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean) : [];
   if (known.includes(hash)) return value as UserConfig;
   const [{ configSchema }, { configIssueError }] = await Promise.all([
@@ -283,7 +284,9 @@ async function validate(value: object, where: string, cacheDir: string | undefin
   if (!parsed.success) throw configIssueError(where, parsed.error);
   // Only into a directory an earlier `up` made: a refused command leaves no trace.
   if (file && existsSync(cacheDir)) {
-    await writeFile(file, `${[hash, ...known].slice(0, 8).join('\n')}\n`).catch(() => undefined);
+    await mkdir(dirname(file), { recursive: true })
+      .then(() => writeFile(file, `${[hash, ...known].slice(0, 8).join('\n')}\n`))
+      .catch(() => undefined);
   }
   return parsed.data;
 }
