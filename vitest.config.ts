@@ -7,6 +7,7 @@ export default defineConfig({
   define: { __GIT_PARALLEL_VERSION__: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup-env.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -212,12 +212,19 @@ describe.concurrent('agent crashed or launcher killed', () => {
   it.for(cases)('--mux %s', async (mux) => {
     const s = await started(mux, agents);
     try {
+      // Their launchers write N.exit as they end: waiting on the files costs no `status` (a node
+      // start) per poll.
+      const runDir = join(s.repo.stateDir(TASK), 'run');
+      await waitFor(() => [2, 3].every((n) => existsSync(join(runDir, `${n}.exit`))), {
+        timeout: 10_000,
+        message: 'the launchers of agents 2 and 3 ended',
+      });
       const settled = await waitFor(
         async () => {
           const st = await status(s.flow);
           return st.candidates[1]!.agentState === 'exited' && st.candidates[2]!.agentState === 'exited' && st;
         },
-        { timeout: 10_000, message: 'agents 2 and 3 exited' },
+        { timeout: 10_000, interval: 250, message: 'agents 2 and 3 exited' },
       );
       expect(settled.candidates.map((c) => [c.agentState, c.exitCode])).toEqual([
         ['running', undefined],
@@ -248,6 +255,7 @@ describe.concurrent('agent crashed or launcher killed', () => {
           : Number(readFileSync(join(s.repo.stateDir(TASK), 'run', '1.pid'), 'utf8'));
       process.kill(-pid, 'SIGKILL');
       await waitFor(async () => (await status(s.flow)).candidates[0]!.agentState !== 'running', {
+        interval: 250,
         message: 'agent 1 gone',
       });
       await repair(s, 'launcher killed');
@@ -398,7 +406,10 @@ describe.skipIf(!hasZellijDouble)('zellij CLI hanging', () => {
     const s = await started('zellij');
     try {
       const started = Date.now();
-      const hung = await s.repo.run(upArgs(s.flow), { env: { FAKE_ZELLIJ_HANG: '1' } });
+      // Every call hangs: a 3 s limit per call (instead of 10 s) is enough to see it end with the error.
+      const hung = await s.repo.run(upArgs(s.flow), {
+        env: { FAKE_ZELLIJ_HANG: '1', PARALLEL_ZELLIJ_TIMEOUT_MS: '3000' },
+      });
       expect(hung.code).not.toBe(0);
       expect(hung.stderr.trim()).toMatch(/^error: `zellij .*` did not answer within \d+ s/);
       expect(hung.stderr.trim().split('\n').length).toBe(1);

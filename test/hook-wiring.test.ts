@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAgentState } from '../src/task/agent-state.js';
 import { makeRepo, ROOT, type TestRepo, waitFor } from './support/repo.js';
 
 const STANDINS = resolve(ROOT, 'test/fixtures/agents/bin');
@@ -98,13 +99,23 @@ describe('hook wiring per preset (headless, stand-in CLIs)', () => {
       ['opencode', 'waiting', 'question'],
       ['aider', 'idle', 'input'],
     ];
+    // Five stand-in agents, each firing hooks that start node: minutes' worth on a loaded machine.
+    // Wait on their state files (a read) rather than on `status` (a node start per poll, which
+    // competed with the very hooks it waited for); then `status` must say the same.
+    await waitFor(
+      () =>
+        expected.every(([, state, reason], i) => {
+          const record = readAgentState(repo.stateDir('w'), i + 1);
+          return record?.state === state && (record.reason ?? null) === reason;
+        }),
+      { timeout: 75_000, interval: 100, message: "each preset's state file in its state" },
+    );
     const states = await waitFor(
       async () => {
         const list = (await status()).map((c) => [c.agent, c.state, c.reason]);
         return JSON.stringify(list) === JSON.stringify(expected) && list;
       },
-      // Five stand-in agents, each firing hooks that start node: minutes' worth on a loaded machine.
-      { timeout: 75_000, message: 'each preset in its state' },
+      { timeout: 30_000, interval: 250, message: 'each preset in its state' },
     );
     expect(states).toEqual(expected);
     for (const c of await status()) expect(Date.parse(c.since!)).not.toBeNaN();
