@@ -112,6 +112,7 @@ describe.skipIf(!hasTmux)('attention states under tmux: one agent asks permissio
         .sort();
     await waitFor(() => JSON.stringify(panes()) === '["1\\twaiting (permission)","2\\tidle"]', {
       timeout: 20_000,
+      interval: 100,
       message: 'pane states',
     });
     const border = tmux(repo, ['show-options', '-w', '-v', '-t', '=repo-t:', 'pane-border-format']);

@@ -96,7 +96,9 @@ async function repair(s: Started, what: string): Promise<string> {
 
 const session = `repo-${TASK}`;
 
-describe.skipIf(!hasTmux).concurrent('fault matrix (tmux)', () => {
+// Each case brings a task up (three agents), breaks it and repairs it with a second `up`; five of
+// them side by side on a loaded two-core machine take more than the default minute.
+describe.skipIf(!hasTmux).concurrent('fault matrix (tmux)', { timeout: 180_000 }, () => {
   it('worktree directory deleted (rm -rf): rebuilt from its branch, commits included', async () => {
     const s = await started('tmux');
     try {
@@ -158,7 +160,7 @@ describe.skipIf(!hasTmux).concurrent('fault matrix (tmux)', () => {
     try {
       const pane = tmuxPanes(s.repo, session).find((p) => p.index === '2')!;
       tmux(s.repo, ['kill-pane', '-t', pane.id]);
-      await waitFor(() => tmuxPanes(s.repo, session).length === 2);
+      await waitFor(() => tmuxPanes(s.repo, session).length === 2, { interval: 100 });
       expect((await status(s.flow)).candidates.map((c) => c.agentState)).toEqual([
         'running',
         'missing',

@@ -283,9 +283,17 @@ const drivers: Mux[] = [
   ...(hasZellijDouble ? (['zellij'] as const) : []),
 ];
 
+// Three `up`s in a row (and a second `up` below): on a loaded two-core machine that is more than
+// the default minute. They do not test the start-up watch (startupWait: 0): each `up` returns once
+// its agents are started, and expectPrompts waits for what they recorded.
+const DRIVER_LIMIT = { timeout: 180_000 };
+
 describe.concurrent('prompts reach the agent byte-exact through every driver (arg, stdin, flag)', () => {
-  it.for(drivers)('--mux %s', async (mux) => {
-    const repo = await makeRepo({ zellij: mux === 'zellij', config: { agents: agentsByMode } });
+  it.for(drivers)('--mux %s', DRIVER_LIMIT, async (mux) => {
+    const repo = await makeRepo({
+      zellij: mux === 'zellij',
+      config: { agents: agentsByMode, startupWait: 0 },
+    });
     try {
       const prompts = fc.sample(promptArb(false), { numRuns: 2, seed: 42 });
       prompts.push('-rf --continue $(touch pwned) `touch pwned` \'"\\\n\n');
@@ -308,7 +316,7 @@ describe.concurrent('prompts reach the agent byte-exact through every driver (ar
 
 /** A repository path and an agent path with spaces, quotes and a literal `$HOME`. */
 describe.concurrent('paths with spaces, quotes and a literal $HOME', () => {
-  it.for(drivers)('--mux %s', async (mux) => {
+  it.for(drivers)('--mux %s', DRIVER_LIMIT, async (mux) => {
     const weird = `it's "a" $HOME dir`;
     const repo = await makeRepo({ name: weird, zellij: mux === 'zellij', config: null });
     try {
@@ -317,7 +325,7 @@ describe.concurrent('paths with spaces, quotes and a literal $HOME', () => {
       const agentPath = join(binDir, 'fake "agent"');
       copyFileSync(FAKE_AGENT, agentPath);
       const agents = agentsByMode.map((a) => ({ ...a, command: agentPath }));
-      writeFileSync(join(repo.dir, 'parallel.config.json'), JSON.stringify({ agents }));
+      writeFileSync(join(repo.dir, 'parallel.config.json'), JSON.stringify({ agents, startupWait: 0 }));
       repo.git(['add', 'parallel.config.json']);
       repo.git(['commit', '-q', '-m', 'config']);
       const prompt = `in ${weird}: $HOME "quotes"\n`;

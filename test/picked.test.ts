@@ -26,8 +26,9 @@ describe('a picked candidate', { timeout: 180_000 }, () => {
     const up = await repo.run(['up', 't', '--mux', 'none', '--no-attach', '-p', 'go']);
     expect(up.code, up.stderr).toBe(0);
     await waitForStarts(repo, 3);
-    await waitFor(() =>
-      [1, 2, 3].every((n) => repo.git(['rev-list', '--count', `main..t-${n}`]).trim() === '1'),
+    await waitFor(
+      () => [1, 2, 3].every((n) => repo.git(['rev-list', '--count', `main..t-${n}`]).trim() === '1'),
+      { interval: 100 },
     );
   });
   afterAll(() => repo.cleanup());

@@ -47,7 +47,11 @@ describe.skipIf(!hasZellijDouble)('up --mux zellij, end to end (Zellij contract 
   it('a killed session is rebuilt (not resurrected with suspended panes) and every agent resumes', async () => {
     await rebuildsKilledSession(flow, async () => {
       zellij(repo, ['kill-session', session]);
-      await waitFor(() => zellijPanes(repo, session).length === 0, { message: 'zellij session gone' });
+      // Each poll starts the zellij double (node): not every 25 ms.
+      await waitFor(() => zellijPanes(repo, session).length === 0, {
+        interval: 250,
+        message: 'zellij session gone',
+      });
     });
     expect(zellijPanes(repo, session).filter((p) => !p.exited).length).toBe(3);
   });

@@ -111,7 +111,13 @@ describe('fake zellij CLI', () => {
     expect(read(path.join(work, 'env.txt'))).toMatch(/^ZELLIJ=0$/m);
     expect(read(path.join(work, 'env.txt'))).toMatch(/^ZELLIJ_SESSION_NAME=s1$/m);
     expect(read(path.join(work, 'env.txt'))).toMatch(/^ZELLIJ_PANE_ID=0$/m);
-    const list = await waitFor(() => panes('s1').find((p: { exited: boolean }) => p.exited) && panes('s1'));
+    // Each poll starts the double (node): every 250 ms, not 20.
+    const list = await waitFor(
+      () => panes('s1').find((p: { exited: boolean }) => p.exited) && panes('s1'),
+      5000,
+      'the command pane to exit',
+      250,
+    );
     expect(list.map((p: { id: number; title: string }) => [p.id, p.title])).toEqual([
       [0, 'agent'],
       [1, 'Pane #2'],

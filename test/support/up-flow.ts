@@ -99,7 +99,9 @@ export async function firstUp(flow: Flow, n = 3): Promise<void> {
   expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
   expect(existsSync(join(repo.worktree(flow.task, 1), 'pwned'))).toBe(false);
   // The fake agents commit: wait for every branch to move past the base.
+  // Each poll runs git: every 100 ms, not the default 25, leaves the cores to the agents.
   await waitFor(() => [1, 2, 3].slice(0, n).every((i) => branchCommit(repo, `${flow.task}-${i}`) !== base), {
+    interval: 100,
     message: 'every agent committed',
   });
 }
@@ -226,7 +228,7 @@ export function tmuxPanes(repo: TestRepo, session: string): { id: string; index:
 
 export async function killTmuxSession(repo: TestRepo, session: string): Promise<void> {
   tmux(repo, ['kill-session', '-t', `=${session}`]);
-  await waitFor(() => tmuxPanes(repo, session).length === 0, { message: 'tmux session gone' });
+  await waitFor(() => tmuxPanes(repo, session).length === 0, { interval: 100, message: 'tmux session gone' });
 }
 
 /** Runs the (fake) zellij CLI with the repo's environment; throws on a non-zero exit. */
