@@ -96,8 +96,8 @@ async function repair(s: Started, what: string): Promise<string> {
 
 const session = `repo-${TASK}`;
 
-// Each case brings a task up (three agents), breaks it and repairs it with a second `up`; five of
-// them side by side on a loaded two-core machine take more than the default minute.
+// Each case brings a task up (three agents), breaks it and repairs it with another `up`; several
+// of them side by side on a loaded two-core machine take more than the default minute.
 describe.skipIf(!hasTmux).concurrent('fault matrix (tmux)', { timeout: 180_000 }, () => {
   it('worktree directory deleted (rm -rf): rebuilt from its branch, commits included', async () => {
     const s = await started('tmux');
@@ -202,9 +202,10 @@ describe.skipIf(!hasTmux).concurrent('fault matrix (tmux)', { timeout: 180_000 }
 /**
  * Agent 1 stays, agent 2 exits 0, agent 3 crashes (exit 3). `status --json` shows the exit
  * codes; `up` leaves the finished agent alone and restarts (resumes) the crashed one; a
- * launcher killed with its agent (SIGKILL to the process group) is restarted too.
+ * launcher killed with its agent (SIGKILL to the process group) is restarted too. Three `up`s
+ * each, side by side: the same 3 minutes as the matrix above.
  */
-describe.concurrent('agent crashed or launcher killed', () => {
+describe.concurrent('agent crashed or launcher killed', { timeout: 180_000 }, () => {
   const agents = [
     fakeAgent({ name: 'stays', count: 1 }),
     fakeAgent({ name: 'finishes', count: 1, env: { FAKE_AGENT_STAY: '0' } }),
