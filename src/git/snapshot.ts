@@ -143,12 +143,10 @@ async function worktreeHead(root: string, wt: string) {
 
 /** Tracked files that differ from HEAD, untracked files and ignored work, read from disk. */
 async function changedFiles(wt: string, root: string): Promise<{ files: Entry[]; deleted: Buffer[] }> {
-  const status = await gitBytes(wt, [
-    'status',
-    '--porcelain=v2',
-    '-z',
-    '--untracked-files=all',
-    '--no-renames',
+  // Both only read: side by side.
+  const [status, ignored] = await Promise.all([
+    gitBytes(wt, ['status', '--porcelain=v2', '-z', '--untracked-files=all', '--no-renames']),
+    ignoredWork(wt, root),
   ]);
   const paths: Buffer[] = [];
   for (const entry of splitZ(status)) {
@@ -157,7 +155,7 @@ async function changedFiles(wt: string, root: string): Promise<{ files: Entry[];
     else if (kind === 'u') paths.push(field(entry, 10));
     else if (kind === '?') paths.push(entry.subarray(2));
   }
-  for (const f of await ignoredWork(wt, root)) paths.push(f.path);
+  for (const f of ignored) paths.push(f.path);
   const files: Entry[] = [];
   const deleted: Buffer[] = [];
   for (const path of paths) {
@@ -322,13 +320,13 @@ export async function bundleSnapshots(
   base: string,
   baseBranch?: string,
 ) {
-  const refs = (await gitOk(root, ['for-each-ref', '--format=%(refname)', ARCHIVE_NS(task)]))
-    .split('\n')
-    .filter(Boolean);
+  const [listed, inBase] = await Promise.all([
+    gitOk(root, ['for-each-ref', '--format=%(refname)', ARCHIVE_NS(task)]),
+    baseBranch ? git(root, ['merge-base', '--is-ancestor', base, `refs/heads/${baseBranch}`]) : undefined,
+  ]);
+  const refs = listed.split('\n').filter(Boolean);
   if (!refs.length) return false;
-  const keeps =
-    baseBranch &&
-    (await git(root, ['merge-base', '--is-ancestor', base, `refs/heads/${baseBranch}`])).exitCode === 0;
+  const keeps = inBase?.exitCode === 0;
   const { mkdir } = await import('node:fs/promises');
   await mkdir(join(file, '..'), { recursive: true });
   await gitOk(root, ['bundle', 'create', '--quiet', file, ...refs, ...(keeps ? [`^${base}`] : [])]);
