@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
 import { reapplyCopyAndSetup } from '../engine/reapply.js';
@@ -9,7 +8,7 @@ import { type ArchivedCandidate, type ArchiveManifest, verifyArchive } from '../
 import { resolveCommit } from '../git/diff.js';
 import type { Repo } from '../git/repo.js';
 import { restoreRefs, restoreWorktree } from '../git/unarchive.js';
-import { listWorktrees } from '../git/worktrees.js';
+import { CHECKOUTS_AT_ONCE, listWorktrees } from '../git/worktrees.js';
 import { HEADLESS } from '../mux/capabilities.js';
 import { info, pc } from '../output.js';
 import { statePaths, tasksDir } from '../plan/paths.js';
@@ -48,9 +47,9 @@ export async function restoreArchive(
   }
 
   await restoreRefs(repo.root, dir, manifest);
-  // Checkouts of different candidates run together, as `up` creates them (bounded by the CPUs).
+  // As many checkouts at once as `up` runs (see CHECKOUTS_AT_ONCE).
   const { default: pLimit } = await import('p-limit');
-  const limit = pLimit(Math.max(2, availableParallelism()));
+  const limit = pLimit(CHECKOUTS_AT_ONCE);
   const restored = await Promise.allSettled(
     manifest.candidates.filter((c) => !c.host).map((c) => limit(() => restoreWorktree(repo.root, dir, c))),
   );
