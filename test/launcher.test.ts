@@ -207,6 +207,8 @@ describe('the run directory', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('parallel up t');
     expect(records(s)).toHaveLength(0);
+    // tmux can mark a pane that dies this fast dead without its status: the exit file has it.
+    expect(readFileSync(join(s.plan.paths.runDir, '1.exit'), 'utf8').trim()).toBe('1');
   });
 });
 
