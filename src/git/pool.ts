@@ -3,7 +3,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GitError, git, gitOk } from './run.js';
 import { statusArgs } from './status.js';
-import { postCheckoutHook, runPostCheckout, worktreeAdd } from './worktrees.js';
+import { attachBranch, createBranch, deleteBranchAt, worktreeAdd } from './worktrees.js';
 
 /**
  * The git side of the worktree pool: detached checkouts that `up` moves into place and puts
@@ -56,25 +56,13 @@ export async function attachNewBranch(
   branch: string,
   commit: string,
 ): Promise<void> {
-  const create = ['branch', '--no-track', '--', branch, commit];
-  const made = await git(root, create);
-  if (made.exitCode !== 0) throw new GitError(create, made);
-  const attach = [
-    'symbolic-ref',
-    '-m',
-    `checkout: moving from ${commit} to ${branch}`,
-    'HEAD',
-    `refs/heads/${branch}`,
-  ];
-  const attached = await git(path, attach);
-  if (attached.exitCode === 0) return;
-  await git(root, ['update-ref', '-d', `refs/heads/${branch}`, commit]);
-  throw new GitError(attach, attached);
-}
-
-/** Runs the repository's post-checkout hook, if it has one, as `git worktree add` does. */
-export async function postCheckout(root: string, path: string, commit: string): Promise<void> {
-  if (await postCheckoutHook(root).catch(() => undefined)) await runPostCheckout(path, commit);
+  await createBranch(root, branch, commit);
+  try {
+    await attachBranch(path, branch, `checkout: moving from ${commit} to ${branch}`);
+  } catch (error) {
+    await deleteBranchAt(root, branch, commit);
+    throw error;
+  }
 }
 
 /**

@@ -62,11 +62,12 @@ export async function listBranches(root: string, names: string[]): Promise<Map<s
  * one worktree of 10,000 small files on 2 cores and is left to the user's git config.)
  */
 export async function addWorktree(root: string, path: string, branch: string, base?: string): Promise<void> {
-  const hook = postCheckoutHook(root).catch(() => undefined);
+  // Looked up (once per repository) while the worktree registers and checks out.
+  postCheckoutHook(root).catch(() => undefined);
   const admin = await serially(() => registerWorktree(root, path, branch, base));
   await checkouts(() => checkout(root, path, base === undefined ? undefined : branch));
   await unlink(join(admin, 'locked')).catch(() => undefined);
-  if (await hook) await runPostCheckout(path, base);
+  await postCheckout(root, path, base);
 }
 
 const INITIALIZING = 'initializing';
@@ -170,7 +171,7 @@ async function checkout(root: string, path: string, newBranch?: string): Promise
 
 const hookFiles = new Map<string, Promise<string | undefined>>();
 /** The repository's post-checkout hook, if it has one (core.hooksPath honoured). Looked up once. */
-export function postCheckoutHook(root: string): Promise<string | undefined> {
+function postCheckoutHook(root: string): Promise<string | undefined> {
   let file = hookFiles.get(root);
   if (!file) {
     file = gitOk(root, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks/post-checkout']).then(
@@ -181,8 +182,13 @@ export function postCheckoutHook(root: string): Promise<string | undefined> {
   return file;
 }
 
+/** Runs the repository's post-checkout hook, if it has one, as `git worktree add` does. */
+export async function postCheckout(root: string, path: string, base?: string): Promise<void> {
+  if (await postCheckoutHook(root).catch(() => undefined)) await runPostCheckout(path, base);
+}
+
 /** Runs post-checkout the way `git worktree add` does: old HEAD all zeros, new HEAD, flag 1. */
-export async function runPostCheckout(path: string, base?: string): Promise<void> {
+async function runPostCheckout(path: string, base?: string): Promise<void> {
   const head = base ?? (await gitOk(path, ['rev-parse', 'HEAD'])).trim();
   const args = ['hook', 'run', '--ignore-missing', 'post-checkout', '--', '0'.repeat(head.length), head, '1'];
   const env = { ...gitEnv() };
@@ -197,9 +203,12 @@ export const pruneWorktrees = (root: string) => gitOk(root, ['worktree', 'prune'
 export const createBranch = (root: string, branch: string, commit: string) =>
   gitOk(root, ['branch', '--', branch, commit]);
 
-/** Checks the worktree out onto `branch` (which points at its HEAD) without touching its files. */
-export const attachBranch = (worktree: string, branch: string) =>
-  gitOk(worktree, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+/**
+ * Checks the worktree out onto `branch` (which points at its HEAD) without touching its files.
+ * `message`: the reflog entry of HEAD (git's own for a checkout, say).
+ */
+export const attachBranch = (worktree: string, branch: string, message?: string) =>
+  gitOk(worktree, ['symbolic-ref', ...(message ? ['-m', message] : []), 'HEAD', `refs/heads/${branch}`]);
 
 /** Paths with uncommitted or untracked changes (an untracked directory counts once). */
 export async function dirtyFiles(worktree: string): Promise<string[]> {

@@ -8,12 +8,11 @@ import {
   listPoolWorktrees,
   moveWorktree,
   type PoolWorktree,
-  postCheckout,
   removePoolWorktree,
   renameAdminDir,
   switchToNewBranch,
 } from '../git/pool.js';
-import { pruneWorktrees } from '../git/worktrees.js';
+import { postCheckout, pruneWorktrees } from '../git/worktrees.js';
 
 /**
  * The worktree pool: ready checkouts under `<worktrees dir>/.pool/`, detached at a recent base,
