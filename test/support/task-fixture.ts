@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { killProcessesUnder } from './repo.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** The built CLI; GP_CLI points elsewhere (a private build while others rebuild dist/). */
@@ -119,7 +120,12 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     commonDir: join(repo, '.git'),
     cli: (args, extra) => run(process.execPath, [CLI, ...args], { cwd: repo, env: { ...env, ...extra } }),
     worktree: (task, n) => join(tmp, 'repo-worktrees', `${task}-${n}`),
-    cleanup: () => rm(tmp, { recursive: true, force: true }),
+    // A headless up leaves detached launchers (and the `parallel hook` that records their exit)
+    // writing into the task's state: stop them before removing the tree under them.
+    cleanup: async () => {
+      killProcessesUnder(tmp);
+      await rm(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    },
   };
 }
 
