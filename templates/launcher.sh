@@ -5,12 +5,13 @@ set -u
 {{headless_log}}
 run_dir={{run_dir}}
 mkdir -p -- "$run_dir"
-echo "$$" > "$run_dir/{{n}}.pid"
-rm -f -- "$run_dir/{{n}}.exit"
-# The exit file is written even here: tmux may mark a pane that dies this fast dead without its
-# status, and inspect takes the status from the exit file of the pane whose pid is in the pid file.
+# An earlier run's markers go first: an exit file with no pid file beside it is this run's.
+rm -f -- "$run_dir/{{n}}.pid" "$run_dir/{{n}}.exit"
+# The exit file is written even here (tmux may mark a pane that dies this fast dead without its
+# status); no pid file, as the agent was never started.
 cd -- {{worktree}} || { echo "git-parallel: the worktree is missing; run: parallel up {{task}}" >&2; echo 1 > "$run_dir/{{n}}.exit"; exit 1; }
 {{exports}}
+echo "$$" > "$run_dir/{{n}}.pid"
 {{report_function}}
 tty_path=$(tty 2>/dev/null) || tty_path=
 if [ -e "$run_dir/{{n}}.started" ]; then

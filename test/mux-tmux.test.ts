@@ -162,6 +162,30 @@ describe('TmuxDriver', () => {
     }
   });
 
+  it('takes the status from an exit file with no pid file: a launcher that failed before its agent', async () => {
+    const plan = await fixture({ agents: 1 });
+    const run = plan.paths.runDir;
+    // As the launcher does when its worktree is missing, with the pty closed first (no tmux status).
+    writeFileSync(
+      plan.candidates[0]!.launcher,
+      `trap '' HUP; mkdir -p '${run}'; rm -f '${run}/1.pid'; echo 1 > '${run}/1.exit'; echo $$ > '${run}/held'; exec >&- 2>&- <&-; sleep 30\n`,
+    );
+    await driver.createSession(plan, plan.candidates);
+    const state = await waitFor(
+      async () => {
+        const s = await driver.inspect(plan);
+        return s?.panes[0]?.alive === false && s;
+      },
+      { timeout: 30_000 },
+    );
+    const pid = Number(readFileSync(join(run, 'held'), 'utf8'));
+    try {
+      expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 1 })]);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('labels every pane in the tmux command that creates it', async () => {
     // A tmux first on PATH that logs each invocation's arguments, then runs the real one.
     const bin = join(tmp, 'bin');

@@ -275,11 +275,13 @@ function terminalScreen(): Screen {
 
 /**
  * A dead pane without a status from tmux yet: the status its launcher wrote to `<n>.exit`, when
- * `<n>.pid` shows that this pane's launcher wrote it (the launcher removes a stale one first).
+ * this pane's launcher wrote it: `<n>.pid` holds the pane's pid, or there is none because the
+ * launcher failed before starting the agent (it removes both markers of an earlier run first).
  */
 function withExitFile(plan: PlanView, row: PaneRow): PaneRow {
   if (row.alive || row.exitCode !== undefined || row.index === undefined) return row;
-  if (readRunNumber(plan.paths.runDir, row.index, 'pid') !== row.pid) return row;
+  const pid = readRunNumber(plan.paths.runDir, row.index, 'pid');
+  if (pid !== undefined && pid !== row.pid) return row;
   const code = readRunNumber(plan.paths.runDir, row.index, 'exit');
   return code !== undefined ? { ...row, exitCode: code } : row;
 }
