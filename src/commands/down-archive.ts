@@ -33,6 +33,7 @@ export async function archiveCandidate(rt: RecordedTask, f: CleanFacts): Promise
     record: rt.candidates.find((c) => c.index === f.index)! as Record<string, unknown>,
     taskState,
     prompt: rt.plan.prompt,
+    ignored: f.ignoredFiles,
   }).catch((error: unknown) => {
     throw new UserError(
       `Archiving candidate ${f.index} failed, so it (and every candidate after it) was kept: ${(error as Error).message}. Fix the cause and run again.`,

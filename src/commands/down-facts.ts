@@ -43,6 +43,7 @@ export async function gatherCleanFacts(rt: RecordedTask, target: string): Promis
         // By patch identity, not ancestry: squashed or cherry-picked work is in the base.
         unmergedCommits: git.head && git.commitsAhead > 0 ? await commitsNotIn(root, target, git.head) : 0,
         ignored: ignored.map((f) => displayPath(f.path)),
+        ignoredFiles: ignored,
         ignoredBytes: ignored.reduce((sum, f) => sum + f.size, 0),
         checkedOutElsewhere: elsewhere?.path,
       };

@@ -100,11 +100,18 @@ export async function down(task: string, n: number | undefined, options: DownOpt
       if (remaining.size)
         await writeState(plan.paths.stateFile, { ...state, candidates: [...remaining.values()] });
     };
-    // One candidate at a time, its state written after each: a run killed half-way leaves a
-    // state that names exactly what is still there, and snapshots of everything already gone.
-    for (const decision of cleanPlan.remove.filter((d) => !d.facts.host)) {
+    // Every snapshot first, side by side (each reads only its own worktree and writes its own
+    // ref); then one removal at a time, the state written after each: a run killed half-way
+    // leaves a state that names exactly what is still there, and snapshots of everything gone.
+    // A candidate whose snapshot failed is kept, with every one after it.
+    const local = cleanPlan.remove.filter((d) => !d.facts.host);
+    const snapshots = cleanPlan.archive
+      ? await Promise.allSettled(local.map((d) => archiveCandidate(rt, d.facts)))
+      : [];
+    for (const [i, decision] of local.entries()) {
       const f = decision.facts;
-      if (cleanPlan.archive) await archiveCandidate(rt, f);
+      const snapshot = snapshots[i];
+      if (snapshot?.status === 'rejected') throw snapshot.reason;
       testCrash();
       const failure = await removeCandidate(rt.repo.root, f, !!options.force);
       if (failure) failures.push(`#${f.index} ${failure}`);
@@ -125,6 +132,7 @@ export async function down(task: string, n: number | undefined, options: DownOpt
         else await gone(decision);
       }
     }
+    // Git forgets the worktrees moved aside above (one prune for all of them).
     await pruneQuietly(rt.repo.root);
     if (cleanPlan.archive && removed.some((d) => !d.facts.host)) await bundleTask(rt);
     if (!remaining.size) {
@@ -171,7 +179,7 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
   }
   if (f.head) {
-    // A discarded worktree is already forgotten by git; one deleted by hand may still be registered.
+    // A worktree deleted by hand may still be registered (a discarded one is pruned at the end).
     if (!f.worktreeExists) await pruneQuietly(root);
     const failed = await deleteBranchAt(root, f.branch, f.head);
     if (failed !== undefined) return `branch ${f.branch}: ${failed}`;

@@ -26,6 +26,8 @@ export interface CleanFacts {
   /** Ignored files that are not untouched copies of the main worktree's (they are work too). */
   ignored?: string[];
   ignoredBytes?: number;
+  /** The same files as listed (paths as bytes), so the archive need not list them again. */
+  ignoredFiles?: { path: Buffer; size: number }[];
   /** Another worktree that has the candidate's branch checked out: the branch is never deleted. */
   checkedOutElsewhere?: string;
 }

@@ -1,7 +1,6 @@
 import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { spawnGroup } from '../proc/spawn.js';
-import { git } from './run.js';
 import { dirtyFiles, removeWorktree } from './worktrees.js';
 
 /** Beside the worktrees (so on their file system): worktrees moved out of the way, being deleted. */
@@ -10,8 +9,9 @@ export const trashDir = (worktree: string) => join(dirname(worktree), '.parallel
 /**
  * Removes a worktree without making anyone wait for its files: it is renamed into the trash
  * beside it (one step, so an interrupted command never leaves a half-deleted worktree at its
- * path), git forgets it, and a detached `rm -rf` deletes it in the background. Without `force`
- * a worktree with changes or untracked files is refused, as `git worktree remove` does.
+ * path) and a detached `rm -rf` deletes it in the background. Git still lists it (prunable)
+ * until the caller runs `git worktree prune`, once for all it discarded. Without `force` a
+ * worktree with changes or untracked files is refused, as `git worktree remove` does.
  * → git's or the file system's message on failure.
  */
 export async function discardWorktree(
@@ -31,8 +31,6 @@ export async function discardWorktree(
     if (!failure) await rmdir(dirname(path)).catch(() => undefined);
     return failure;
   }
-  // The registration points at a directory that no longer exists: prune drops it.
-  await git(root, ['worktree', 'prune']);
   deleteInBackground(trash, [aside]);
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ignoredWork, splitZ, under } from './ignored.js';
+import { type IgnoredFile, ignoredWork, splitZ, under } from './ignored.js';
 import { lastHead } from './reflog.js';
 import { git, gitBytes, gitOk } from './run.js';
 
@@ -61,6 +61,8 @@ export interface TakeInput {
   record: Record<string, unknown>;
   taskState?: Record<string, unknown>;
   prompt?: string;
+  /** The worktree's ignored work, when the caller listed it after its agents stopped. */
+  ignored?: IgnoredFile[];
 }
 
 /** Writes the snapshot, reads every byte back and compares; → the ref. Throws if anything differs. */
@@ -86,13 +88,17 @@ export async function takeSnapshot(input: TakeInput): Promise<string> {
   const meta: Entry[] = [];
   if (input.worktreeExists) {
     const wt = input.worktree;
-    const where = await worktreeHead(root, wt);
+    // Both only read: side by side.
+    const [where, changed] = await Promise.all([
+      worktreeHead(root, wt),
+      changedFiles(wt, root, input.ignored),
+    ]);
     const { gitDir, head, lost } = where;
     info.tree = { head: head ?? lost ?? null, symbolicHead: where.symbolicHead };
     headTree = where.headTree;
     if (head) parents.add(head);
     if (lost) parents.add(lost);
-    ({ files, deleted } = await changedFiles(wt, root));
+    ({ files, deleted } = changed);
     const indexFile = await readFile(join(gitDir, 'index')).catch(() => undefined);
     if (indexFile) meta.push({ path: Buffer.from('index'), mode: '100644', data: indexFile });
     for (const name of [...STATE_FILES, ...STATE_HEADS]) {
@@ -142,11 +148,14 @@ async function worktreeHead(root: string, wt: string) {
 }
 
 /** Tracked files that differ from HEAD, untracked files and ignored work, read from disk. */
-async function changedFiles(wt: string, root: string): Promise<{ files: Entry[]; deleted: Buffer[] }> {
-  // Both only read: side by side.
+async function changedFiles(
+  wt: string,
+  root: string,
+  listed?: IgnoredFile[],
+): Promise<{ files: Entry[]; deleted: Buffer[] }> {
   const [status, ignored] = await Promise.all([
     gitBytes(wt, ['status', '--porcelain=v2', '-z', '--untracked-files=all', '--no-renames']),
-    ignoredWork(wt, root),
+    listed ?? ignoredWork(wt, root),
   ]);
   const paths: Buffer[] = [];
   for (const entry of splitZ(status)) {
