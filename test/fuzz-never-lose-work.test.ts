@@ -365,8 +365,12 @@ async function makeTemplate(r: Real): Promise<void> {
 }
 
 const realCwd = process.cwd;
+const realScript = process.argv[1];
 beforeAll(async () => {
   process.cwd = () => cwdOf.getStore() ?? realCwd.call(process);
+  // The launchers report to `parallel hook` run as `node <this script> hook`: in-process that
+  // would be vitest's worker, so point it at the built CLI, as a real `up` does.
+  process.argv[1] = CLI;
   tmp = realpathSync(mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gp-fuzz-')));
   for (let k = 0; k < LANES; k++) {
     const lane = join(tmp, `lane${k}`);
@@ -381,6 +385,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   process.cwd = realCwd;
+  process.argv[1] = realScript;
   rmSync(tmp, { recursive: true, force: true });
 });
 
