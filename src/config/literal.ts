@@ -33,7 +33,12 @@ export function readDataModule(source: string): { value: object } | undefined {
 class NotData extends Error {}
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/y;
-const NUMBER = /-?(?:0|[1-9][\d_]*)(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/y;
+// A numeric separator only between two digits, as in JavaScript (`1_000`; not `1__0`, `1_`).
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const NUMBER = new RegExp(
+  String.raw`-?(?:0|[1-9](?:_?\d)*)(?:\.${DIGITS})?(?:[eE][+-]?${DIGITS})?(?![\w$])`,
+  'y',
+);
 const IMPORT = /import\s*\{\s*defineConfig\s*\}\s*from\s*(['"])git-parallel\1\s*;?/y;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
@@ -152,7 +157,8 @@ class Reader {
     let out = '';
     for (;;) {
       const char = this.text[this.at++];
-      if (char === undefined || char === '\n') throw new NotData();
+      // A line break inside a quoted string is a syntax error in JavaScript.
+      if (char === undefined || char === '\n' || char === '\r') throw new NotData();
       if (char === quote) return out;
       if (char !== '\\') {
         out += char;

@@ -30,7 +30,7 @@ describe('data-only config modules', () => {
     ],
     [
       'a bare object, no import',
-      "export default { agents: [{ preset: 'codex', count: 2, }], stagger: 1_500, startupWait: -0, x: 1.5e3 };",
+      "export default { agents: [{ preset: 'codex', count: 2, }], stagger: 1_500, startupWait: -0, x: 1.5e3, y: 1_0.2_5e1_0 };",
     ],
     [
       'strings with escapes and both quotes',
@@ -67,6 +67,12 @@ describe('data-only config modules', () => {
     ['a hex number', 'export default { a: 0x10 };'],
     ['CommonJS', 'module.exports = { a: 1 };'],
     ['a syntax error', 'export default { a: 1, };;}'],
+    // JavaScript refuses each of these; run, the module reports its real syntax error.
+    ['a doubled numeric separator', 'export default { a: 1__0 };'],
+    ['a trailing numeric separator', 'export default { a: 1_ };'],
+    ['a separator after a leading zero', 'export default { a: 0_1 };'],
+    ['a separator in the exponent', 'export default { a: 1e_5 };'],
+    ['a raw carriage return in a string', "export default { a: 'x\ry' };"],
   ])('%s: left to the module loader', (_name, source) => {
     expect(readDataModule(source)).toBeUndefined();
   });
