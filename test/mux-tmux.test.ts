@@ -135,56 +135,47 @@ describe('TmuxDriver', () => {
     ]);
   });
 
-  it("takes a dead pane's status from its launcher's exit file when tmux has none", async () => {
-    const plan = await fixture({ agents: 1 });
-    const run = plan.paths.runDir;
-    // Closes the pty (tmux shows the pane dead) before exiting: tmux 3.3 then never records a status.
-    writeFileSync(
-      plan.candidates[0]!.launcher,
-      `trap '' HUP; mkdir -p '${run}'; echo $$ > '${run}/1.pid'; echo 7 > '${run}/1.exit'; exec >&- 2>&- <&-; sleep 30\n`,
-    );
-    await driver.createSession(plan, plan.candidates);
-    // A loaded machine can take seconds to start the pane: wait on the condition, with room.
-    const state = await waitFor(
-      async () => {
-        const s = await driver.inspect(plan);
-        return s?.panes[0]?.alive === false && s;
-      },
-      { timeout: 30_000 },
-    );
-    // The launcher outlives its pty (sleep 30), so tmux cannot have reaped it and recorded a
-    // status of its own before the check, however slow the machine is; then it is stopped.
-    const pid = Number(readFileSync(join(run, '1.pid'), 'utf8'));
-    try {
-      expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 7 })]);
-    } finally {
-      process.kill(pid, 'SIGKILL');
-    }
-  });
-
-  it('takes the status from an exit file with no pid file: a launcher that failed before its agent', async () => {
-    const plan = await fixture({ agents: 1 });
-    const run = plan.paths.runDir;
-    // As the launcher does when its worktree is missing, with the pty closed first (no tmux status).
-    writeFileSync(
-      plan.candidates[0]!.launcher,
-      `trap '' HUP; mkdir -p '${run}'; rm -f '${run}/1.pid'; echo 1 > '${run}/1.exit'; echo $$ > '${run}/held'; exec >&- 2>&- <&-; sleep 30\n`,
-    );
-    await driver.createSession(plan, plan.candidates);
-    const state = await waitFor(
-      async () => {
-        const s = await driver.inspect(plan);
-        return s?.panes[0]?.alive === false && s;
-      },
-      { timeout: 30_000 },
-    );
-    const pid = Number(readFileSync(join(run, 'held'), 'utf8'));
-    try {
-      expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: 1 })]);
-    } finally {
-      process.kill(pid, 'SIGKILL');
-    }
-  });
+  // A launcher that closes its pty (tmux shows the pane dead) before exiting: tmux 3.3 then never
+  // records a status, so it comes from the launcher's exit file.
+  it.each([
+    [
+      'the pid file names this pane',
+      (run: string) => `echo $$ > '${run}/1.pid'; echo 7 > '${run}/1.exit'`,
+      7,
+    ],
+    [
+      'there is no pid file (the launcher failed before starting its agent)',
+      (run: string) => `rm -f '${run}/1.pid'; echo 1 > '${run}/1.exit'`,
+      1,
+    ],
+  ])(
+    "takes a dead pane's status from its launcher's exit file when tmux has none: %s",
+    async (_name, markers, code) => {
+      const plan = await fixture({ agents: 1 });
+      const run = plan.paths.runDir;
+      writeFileSync(
+        plan.candidates[0]!.launcher,
+        `trap '' HUP; mkdir -p '${run}'; echo $$ > '${run}/held'; ${markers(run)}; exec >&- 2>&- <&-; sleep 30\n`,
+      );
+      await driver.createSession(plan, plan.candidates);
+      // A loaded machine can take seconds to start the pane: wait on the condition, with room.
+      const state = await waitFor(
+        async () => {
+          const s = await driver.inspect(plan);
+          return s?.panes[0]?.alive === false && s;
+        },
+        { timeout: 30_000 },
+      );
+      // The launcher outlives its pty (sleep 30), so tmux cannot have reaped it and recorded a
+      // status of its own before the check, however slow the machine is; then it is stopped.
+      const pid = Number(readFileSync(join(run, 'held'), 'utf8'));
+      try {
+        expect(state.panes).toEqual([expect.objectContaining({ index: 1, alive: false, exitCode: code })]);
+      } finally {
+        process.kill(pid, 'SIGKILL');
+      }
+    },
+  );
 
   it('labels every pane in the tmux command that creates it', async () => {
     // A tmux first on PATH that logs each invocation's arguments, then runs the real one.
