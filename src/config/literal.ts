@@ -40,6 +40,7 @@ const NUMBER = new RegExp(
   'y',
 );
 const IMPORT = /import\s*\{\s*defineConfig\s*\}\s*from\s*(['"])git-parallel\1\s*;?/y;
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/g;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
 class Reader {
@@ -57,16 +58,22 @@ class Reader {
     for (;;) {
       const rest = this.text.slice(this.at, this.at + 2);
       if (/^\s/.test(rest)) this.at++;
-      else if (rest === '//') this.at = this.endOf('\n', this.at);
-      else if (rest === '/*') this.at = this.endOf('*/', this.at + 2) + 2;
+      else if (rest === '//') this.at = this.lineEnd(this.at);
+      else if (rest === '/*') this.at = this.commentEnd(this.at + 2) + 2;
       else return;
     }
   }
 
-  private endOf(marker: string, from: number): number {
-    const end = this.text.indexOf(marker, from);
-    if (end < 0 && marker !== '\n') throw new NotData();
-    return end < 0 ? this.text.length : end;
+  /** Where a `//` comment ends: at any of JavaScript's line terminators, or the end. */
+  private lineEnd(from: number): number {
+    LINE_TERMINATOR.lastIndex = from;
+    return LINE_TERMINATOR.exec(this.text)?.index ?? this.text.length;
+  }
+
+  private commentEnd(from: number): number {
+    const end = this.text.indexOf('*/', from);
+    if (end < 0) throw new NotData();
+    return end;
   }
 
   /** → whether the module starts with `import { defineConfig } from 'git-parallel'`. */

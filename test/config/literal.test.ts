@@ -37,6 +37,10 @@ describe('data-only config modules', () => {
       String.raw`export default { a: 'it\'s', b: "say \"hi\"\n\tthere", c: '\u00e9\\/', d: '// not a comment', e: "/* nor this */", 'quoted-key': null, f: [true, false, [], {}] }`,
     ],
     [
+      'a line comment ended by CR, U+2028 or U+2029, not only by LF',
+      'export default { // a\rb: 1, // c\u2028d: 2, // e\u2029f: 3 };',
+    ],
+    [
       'comments everywhere',
       "import { defineConfig } from 'git-parallel' /* a */ // b\n export default /* c */ defineConfig( // d\n { /* e */ a: 1, // f\n },\n ) ; // end\n",
     ],
