@@ -378,7 +378,7 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
       const f = await fixture();
       await upTask(f, 'k', 2);
       for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
-      // Steps: archive #1, remove its worktree, (killed before its branch is deleted).
+      // Every snapshot first, then #1 removed (worktree and branch); killed before #2's removal.
       const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '2' });
       expect(killed.exitCode).not.toBe(0);
       expect(existsSync(f.worktree('k', 1))).toBe(false);
@@ -391,6 +391,45 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
         expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
         expect(readFileSync(join(f.worktree('k', n), `candidate-${n}.txt`), 'utf8')).toContain('was here');
       }
+    },
+  );
+
+  it(
+    'restore right after the killed run brings back the candidate it removed',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'k', 2);
+      await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '2' });
+      expect(killed.exitCode).not.toBe(0);
+      // Killed before its one prune: git still lists #1's worktree, whose directory is gone.
+      const restore = await f.cli(['restore', 'k']);
+      expect(restore.exitCode, restore.stderr).toBe(0);
+      expect(readFileSync(join(f.worktree('k', 1), 'untracked-1.txt'), 'utf8')).toBe('work 1\n');
+    },
+  );
+
+  it(
+    'a run killed after deleting a branch, before recording it, leaves that snapshot to restore',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'k', 2);
+      await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
+      const tip = await git(f.repo, 'rev-parse', 'refs/heads/k-1');
+      // Killed after the snapshots; then what the removal of #1 does, up to the state write.
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '1' });
+      expect(killed.exitCode).not.toBe(0);
+      await rm(f.worktree('k', 1), { recursive: true });
+      await git(f.repo, 'worktree', 'prune');
+      await git(f.repo, 'update-ref', '-d', 'refs/heads/k-1');
+      const again = await f.cli(['down', 'k', '--clean', '--force']);
+      expect(again.exitCode, again.stderr).toBe(0);
+      const restore = await f.cli(['restore', 'k']);
+      expect(restore.exitCode, restore.stderr).toBe(0);
+      expect(await git(f.repo, 'rev-parse', 'refs/heads/k-1')).toBe(tip);
+      expect(readFileSync(join(f.worktree('k', 1), 'untracked-1.txt'), 'utf8')).toBe('work 1\n');
     },
   );
 });

@@ -11,13 +11,19 @@ import { archiveDir } from '../plan/paths.js';
 
 /**
  * The candidate's snapshot, verified byte for byte, before anything of it is removed. A candidate
- * whose worktree is already gone (a killed run removed it) keeps the snapshot that run made.
+ * whose worktree is already gone (a killed run removed it) keeps the snapshot that run made: one
+ * with its worktree, at its branch's tip, or with any tip when the branch is gone too (that run
+ * was killed after deleting it). A new snapshot of nothing would otherwise be restored instead.
  */
 export async function archiveCandidate(rt: RecordedTask, f: CleanFacts): Promise<void> {
   const root = rt.repo.root;
   if (!f.worktreeExists) {
     const earlier = (await listSnapshots(root, rt.state.task)).filter(
-      (s) => !s.restored && s.info.index === f.index && s.info.tree && s.info.branchTip === f.head,
+      (s) =>
+        !s.restored &&
+        s.info.index === f.index &&
+        s.info.tree &&
+        (f.head === null || s.info.branchTip === f.head),
     );
     if (earlier.length) return;
   }

@@ -108,14 +108,20 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     const snapshots = cleanPlan.archive
       ? await Promise.allSettled(local.map((d) => archiveCandidate(rt, d.facts)))
       : [];
-    for (const [i, decision] of local.entries()) {
-      const f = decision.facts;
-      const snapshot = snapshots[i];
-      if (snapshot?.status === 'rejected') throw snapshot.reason;
-      testCrash();
-      const failure = await removeCandidate(rt.repo.root, f, !!options.force);
-      if (failure) failures.push(`#${f.index} ${failure}`);
-      else await gone(decision);
+    try {
+      for (const [i, decision] of local.entries()) {
+        const f = decision.facts;
+        const snapshot = snapshots[i];
+        if (snapshot?.status === 'rejected') throw snapshot.reason;
+        testCrash();
+        const failure = await removeCandidate(rt.repo.root, f, !!options.force);
+        if (failure) failures.push(`#${f.index} ${failure}`);
+        else await gone(decision);
+      }
+    } finally {
+      // Git forgets the worktrees moved aside above: one prune for all, even when a snapshot
+      // failed half-way (a run killed here leaves it to the next command; restore prunes too).
+      if (local.length) await pruneQuietly(rt.repo.root);
     }
     const remoteRemovals = cleanPlan.remove.filter((d) => d.facts.host);
     if (remoteRemovals.length) {
@@ -132,8 +138,6 @@ export async function down(task: string, n: number | undefined, options: DownOpt
         else await gone(decision);
       }
     }
-    // Git forgets the worktrees moved aside above (one prune for all of them).
-    await pruneQuietly(rt.repo.root);
     if (cleanPlan.archive && removed.some((d) => !d.facts.host)) await bundleTask(rt);
     if (!remaining.size) {
       await clearTaskDir(plan.paths.dir);

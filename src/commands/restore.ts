@@ -14,7 +14,7 @@ import {
   type Snapshot,
   snapshotTip,
 } from '../git/snapshot-restore.js';
-import { listWorktrees } from '../git/worktrees.js';
+import { listWorktrees, pruneQuietly } from '../git/worktrees.js';
 import { info, pc } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
 import type { Plan } from '../plan/plan.js';
@@ -79,6 +79,9 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
       );
       return;
     }
+    // A `down` killed after moving a worktree aside leaves git a registration of a directory
+    // that is gone, which would block its restore; prune drops only such registrations.
+    await pruneQuietly(repo.root);
     const problems = await preflight(repo.root, chosen);
     if (problems.length) {
       throw new UserError(`Cannot restore task "${task}"; nothing was changed: ${problems.join('; ')}.`);
