@@ -1,5 +1,6 @@
 import { rmdir } from 'node:fs/promises';
 import { sep } from 'node:path';
+import pLimit from 'p-limit';
 import { findCandidate, loadRecordedTask, type RecordedTask } from '../compare/task.js';
 import { type CleanDecision, type CleanFacts, planClean } from '../engine/clean-plan.js';
 import { UserError } from '../errors.js';
@@ -19,6 +20,8 @@ import { lockTask } from '../task/lock.js';
 import { readState, writeState } from '../task/state.js';
 import { archiveCandidate, archiveRemote, bundleTask, clearTaskDir } from './down-archive.js';
 import { blockedOnHost, cleanTarget, gatherCleanFacts } from './down-facts.js';
+
+const SNAPSHOTS_AT_ONCE = 4;
 
 export interface DownOptions {
   clean?: boolean;
@@ -105,8 +108,10 @@ export async function down(task: string, n: number | undefined, options: DownOpt
     // leaves a state that names exactly what is still there, and snapshots of everything gone.
     // A candidate whose snapshot failed is kept, with every one after it.
     const local = cleanPlan.remove.filter((d) => !d.facts.host);
+    // A snapshot holds its candidate's changed files in memory: a few at a time bound the sum.
+    const limit = pLimit(SNAPSHOTS_AT_ONCE);
     const snapshots = cleanPlan.archive
-      ? await Promise.allSettled(local.map((d) => archiveCandidate(rt, d.facts)))
+      ? await Promise.allSettled(local.map((d) => limit(() => archiveCandidate(rt, d.facts))))
       : [];
     try {
       for (const [i, decision] of local.entries()) {
