@@ -162,7 +162,7 @@ async function killedRun(r: Real, after: number, args: string[]): Promise<void> 
   });
 }
 
-/** Killed after archiving candidate `after`, before removing it (two candidates: 1 or 2). */
+/** Killed at the `after`th kill point of its removals (three per candidate, six for two). */
 class KilledDown implements Cmd {
   constructor(readonly after: number) {}
   check = () => true;
@@ -300,7 +300,8 @@ const commands = [
     {
       weight: 1,
       arbitrary: fc.oneof(
-        fc.integer({ min: 1, max: 2 }).map((after): Cmd => new KilledDown(after)),
+        // Three kill points per removed candidate: before it, its worktree moved aside, its branch deleted.
+        fc.integer({ min: 1, max: 6 }).map((after): Cmd => new KilledDown(after)),
         fc.integer({ min: 1, max: 6 }).map((after): Cmd => new KilledUp(after)),
       ),
     },

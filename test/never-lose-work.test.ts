@@ -379,7 +379,7 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
       await upTask(f, 'k', 2);
       for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
       // Every snapshot first, then #1 removed (worktree and branch); killed before #2's removal.
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '2' });
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '4' });
       expect(killed.exitCode).not.toBe(0);
       expect(existsSync(f.worktree('k', 1))).toBe(false);
       const again = await f.cli(['down', 'k', '--clean', '--force']);
@@ -401,7 +401,7 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
       const f = await fixture();
       await upTask(f, 'k', 2);
       await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '2' });
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '4' });
       expect(killed.exitCode).not.toBe(0);
       // Killed before its one prune: git still lists #1's worktree, whose directory is gone.
       const restore = await f.cli(['restore', 'k']);
@@ -418,12 +418,10 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
       await upTask(f, 'k', 2);
       await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
       const tip = await git(f.repo, 'rev-parse', 'refs/heads/k-1');
-      // Killed after the snapshots; then what the removal of #1 does, up to the state write.
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '1' });
+      // Killed after #1's worktree was moved aside and its branch deleted, before the state write.
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '3' });
       expect(killed.exitCode).not.toBe(0);
-      await rm(f.worktree('k', 1), { recursive: true });
-      await git(f.repo, 'worktree', 'prune');
-      await git(f.repo, 'update-ref', '-d', 'refs/heads/k-1');
+      expect(await git(f.repo, 'branch', '--list', 'k-1')).toBe('');
       const again = await f.cli(['down', 'k', '--clean', '--force']);
       expect(again.exitCode, again.stderr).toBe(0);
       const restore = await f.cli(['restore', 'k']);

@@ -187,6 +187,7 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     const failed = await discardWorktree(root, f.worktree, force);
     if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
   }
+  testCrash();
   if (f.head) {
     // A worktree deleted by hand may still be registered (a discarded one is pruned at the end).
     if (!f.worktreeExists) await pruneQuietly(root);
@@ -194,11 +195,16 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     if (failed !== undefined) return `branch ${f.branch}: ${failed}`;
     await unmarkBranch(root, f.branch);
   }
+  testCrash();
   return undefined;
 }
 
 let steps = 0;
-/** Test hook: PARALLEL_TEST_CRASH_AFTER=N kills this process (SIGKILL) after N removal steps. */
+/**
+ * Test hook: PARALLEL_TEST_CRASH_AFTER=N kills this process (SIGKILL) at the Nth of three points
+ * per removed candidate: before its removal, after its worktree is moved aside, and after its
+ * branch is deleted (before the state says it is gone).
+ */
 function testCrash(): void {
   const after = Number(process.env.PARALLEL_TEST_CRASH_AFTER);
   if (Number.isInteger(after) && ++steps === after) killSelfNow();
