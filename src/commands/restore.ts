@@ -69,7 +69,11 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
   let restored: Snapshot[] = [];
   try {
     const state = await readState(paths.stateFile);
-    const present = new Set(state?.candidates.map((c) => c.index));
+    // A candidate the state lists but whose worktree is gone (a `down --clean --force` killed
+    // after moving it aside) is not there: its snapshot is what holds its work.
+    const present = new Set(
+      state?.candidates.filter((c) => c.host || existsSync(c.worktree)).map((c) => c.index),
+    );
     const newest = new Map<number, Snapshot>();
     for (const s of all) if (!s.restored && !present.has(s.info.index)) newest.set(s.info.index, s);
     const chosen = [...newest.values()].sort((a, b) => a.info.index - b.info.index);
