@@ -418,6 +418,28 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
     },
   );
 
+  it.for([2, 3])(
+    'up after a run killed at point %i refuses to rebuild the candidate and names restore',
+    LIMIT,
+    async (point, { fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'k', 2);
+      await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
+      const killed = await f.cli(['down', 'k', '--clean', '--force'], {
+        PARALLEL_TEST_CRASH_AFTER: String(point),
+      });
+      expect(killed.exitCode).not.toBe(0);
+      const up = await f.cli(['up', 'k', '--mux', 'none', '--no-attach']);
+      expect(up.exitCode).not.toBe(0);
+      expect(up.stderr).toContain('`parallel restore k` brings it back');
+      expect(existsSync(f.worktree('k', 1))).toBe(false);
+      expect((await f.cli(['restore', 'k'])).exitCode).toBe(0);
+      const again = await f.cli(['up', 'k', '--mux', 'none', '--no-attach']);
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(readFileSync(join(f.worktree('k', 1), 'untracked-1.txt'), 'utf8')).toBe('work 1\n');
+    },
+  );
+
   it(
     'a run killed after deleting a branch, before recording it, leaves that snapshot to restore',
     LIMIT,

@@ -5,6 +5,7 @@ import type { TaskState } from '../task/state.js';
 import { generatedFiles } from './generated.js';
 import { observe } from './observe.js';
 import { type Action, reconcile } from './reconcile.js';
+import { unrestoredWork } from './unrestored.js';
 
 /**
  * Plan → the actions that make the world match it, and the generated files they write: the
@@ -22,6 +23,7 @@ export async function planActions(
   const recorded = new Set(previous?.candidates.map((c) => c.branch));
   const observed = await observe(plan, driver, files, recorded);
   const { actions, problems } = reconcile(plan, observed);
+  problems.push(...(await unrestoredWork(plan, previous, actions, observed.branches)));
   if (problems.length) {
     throw new UserError(`Cannot ${what}; nothing was changed. ${problems.join(' ')}`);
   }
