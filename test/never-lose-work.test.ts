@@ -441,6 +441,28 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
   );
 
   it(
+    'a restore killed after registering a worktree, before writing its files, is finished by the next restore',
+    LIMIT,
+    async ({ fixture }) => {
+      const f = await fixture();
+      await upTask(f, 'k', 2);
+      for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
+      expect((await f.cli(['down', 'k', '--clean', '--force'])).exitCode).toBe(0);
+      const killed = await f.cli(['restore', 'k'], { PARALLEL_TEST_CRASH_AFTER: '2' });
+      expect(killed.exitCode).not.toBe(0);
+      // #1 is restored and recorded; #2's worktree is registered but has none of its files yet.
+      expect(existsSync(join(f.worktree('k', 2), 'untracked-2.txt'))).toBe(false);
+      const again = await f.cli(['restore', 'k']);
+      expect(again.exitCode, again.stderr).toBe(0);
+      for (const n of [1, 2]) {
+        expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
+      }
+      expect(await git(f.repo, 'status', '--porcelain', '--untracked-files=no')).toBe('');
+      expect(await git(f.worktree('k', 2), 'status', '--porcelain', '--untracked-files=no')).toBe('');
+    },
+  );
+
+  it(
     'a run killed after deleting a branch, before recording it, leaves that snapshot to restore',
     LIMIT,
     async ({ fixture }) => {

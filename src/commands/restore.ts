@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
 import { reapplyCopyAndSetup } from '../engine/reapply.js';
 import { UserError } from '../errors.js';
@@ -14,11 +15,12 @@ import {
   type Snapshot,
   snapshotTip,
 } from '../git/snapshot-restore.js';
-import { listWorktrees, pruneQuietly } from '../git/worktrees.js';
+import { listWorktrees, pruneQuietly, removeWorktree } from '../git/worktrees.js';
 import { info, pc } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
 import type { Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
+import { killSelfNow } from '../proc/group.js';
 import { lockTask } from '../task/lock.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
 
@@ -83,6 +85,7 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
       );
       return;
     }
+    await discardHalfRestored(repo.root, paths, chosen);
     // A `down` killed after moving a worktree aside leaves git a registration of a directory
     // that is gone, which would block its restore; prune drops only such registrations.
     await pruneQuietly(repo.root);
@@ -93,7 +96,10 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
     lines.push(`${pc.green('✔')} Restored ${chosen.length} candidate(s) of task ${task}:`);
     let current = state;
     for (const snap of chosen) {
-      const done = await restoreSnapshot(repo.root, snap);
+      const marker = restoringMarker(paths, snap.info.index);
+      await mkdir(dirname(marker), { recursive: true });
+      await writeFile(marker, snap.ref);
+      const done = await restoreSnapshot(repo.root, snap, testCrash);
       // Older copies of the same candidate are superseded by the one just restored.
       for (const older of all) {
         if (!older.restored && older.info.index === snap.info.index && older !== snap) {
@@ -101,6 +107,7 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
         }
       }
       current = await record(paths, current, snap);
+      await rm(marker, { force: true });
       const what = [
         done.branch ? `branch ${done.branch}` : `branch ${snap.info.branch} (already there)`,
         done.worktree
@@ -111,6 +118,7 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
       lines.push(`  #${snap.info.index} ${what.join(', ')}  ${pc.dim(snap.info.worktree)}`);
     }
     restored = chosen;
+    await rmdir(dirname(restoringMarker(paths, 0))).catch(() => undefined);
   } finally {
     await unlock();
   }
@@ -124,6 +132,35 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
     `  The snapshots stay (as refs/parallel/${task}/restored/…); \`parallel up ${task}\` starts the agents again.`,
   );
   info(lines.join('\n'));
+}
+
+/** Written before a candidate's restore starts, removed once it is recorded: the snapshot's ref. */
+const restoringMarker = (paths: ReturnType<typeof statePaths>, index: number) =>
+  join(paths.dir, 'restoring', String(index));
+
+/**
+ * A restore killed half-way leaves a worktree with part of the snapshot's files (and a branch
+ * the snapshot names), and the snapshot still unrestored. Its marker names that snapshot: the
+ * worktree holds nothing the snapshot does not, so it is removed and the restore made again.
+ */
+async function discardHalfRestored(root: string, paths: ReturnType<typeof statePaths>, chosen: Snapshot[]) {
+  for (const snap of chosen) {
+    const marker = restoringMarker(paths, snap.info.index);
+    const ref = await readFile(marker, 'utf8').catch(() => undefined);
+    if (ref !== snap.ref) continue;
+    if (existsSync(snap.info.worktree) && (await removeWorktree(root, snap.info.worktree, true))) {
+      // Not (or no longer) registered: git never wrote into it beyond what the restore did.
+      await rm(snap.info.worktree, { recursive: true, force: true });
+    }
+    await rm(marker, { force: true });
+  }
+}
+
+let steps = 0;
+/** Test hook: PARALLEL_TEST_CRASH_AFTER=N kills this process (SIGKILL) after the Nth worktree it registers. */
+function testCrash(): void {
+  const after = Number(process.env.PARALLEL_TEST_CRASH_AFTER);
+  if (Number.isInteger(after) && ++steps === after) killSelfNow();
 }
 
 /** Every reason the restore would overwrite something. */

@@ -52,7 +52,12 @@ export interface RestoredSummary {
  * exist), the worktree at the same path with every file byte for byte, the index file as it
  * was, and any merge in progress. The caller has checked that nothing would be overwritten.
  */
-export async function restoreSnapshot(root: string, snap: Snapshot): Promise<RestoredSummary> {
+export async function restoreSnapshot(
+  root: string,
+  snap: Snapshot,
+  /** Called once the worktree is registered, before any file is written (a test's kill point). */
+  afterWorktreeAdd?: () => void,
+): Promise<RestoredSummary> {
   const { info } = snap;
   const summary: RestoredSummary = { branch: null, worktree: null, files: 0, index: false, operation: [] };
   const branchRef = `refs/heads/${info.branch}`;
@@ -67,6 +72,7 @@ export async function restoreSnapshot(root: string, snap: Snapshot): Promise<Res
     const onBranch = info.tree.symbolicHead === branchRef && tip !== null && tip === info.tree.head;
     const target = onBranch ? [info.branch] : ['--detach', info.tree.head ?? tip ?? 'HEAD'];
     await gitOk(root, ['worktree', 'add', '--quiet', '--no-checkout', info.worktree, ...target]);
+    afterWorktreeAdd?.();
     summary.worktree = info.worktree;
     const tree = await readSnapshotTree(root, snap.commit);
     const entries = [...tree].filter(([path]) => path.startsWith('files/'));
