@@ -13,7 +13,7 @@ import { info, pc } from '../output.js';
 import { launcherFile, statePaths } from '../plan/paths.js';
 import { taskId } from '../plan/plan.js';
 import { UnreadableStateError, unknownTaskError } from '../plan/task-name.js';
-import { killSelfNow } from '../proc/group.js';
+import { crashPoint } from '../proc/group.js';
 import { endProcesses, type Marks } from '../proc/marked.js';
 import type { RemoteCleanFacts } from '../remote/clean.js';
 import { lockTask } from '../task/lock.js';
@@ -118,7 +118,10 @@ export async function down(task: string, n: number | undefined, options: DownOpt
         const f = decision.facts;
         const snapshot = snapshots[i];
         if (snapshot?.status === 'rejected') throw snapshot.reason;
-        testCrash();
+        // A test's crash points (PARALLEL_TEST_CRASH_AFTER), three per candidate: before its
+        // removal, after its worktree is moved aside, after its branch is deleted (both in
+        // removeCandidate, before the state says it is gone).
+        crashPoint();
         const failure = await removeCandidate(rt.repo.root, f, !!options.force);
         if (failure) failures.push(`#${f.index} ${failure}`);
         else await gone(decision);
@@ -187,7 +190,7 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     const failed = await discardWorktree(root, f.worktree, force);
     if (failed !== undefined) return `worktree ${f.worktree}: ${failed}`;
   }
-  testCrash();
+  crashPoint();
   if (f.head) {
     // A worktree deleted by hand may still be registered (a discarded one is pruned at the end).
     if (!f.worktreeExists) await pruneQuietly(root);
@@ -195,19 +198,8 @@ async function removeCandidate(root: string, f: CleanFacts, force: boolean): Pro
     if (failed !== undefined) return `branch ${f.branch}: ${failed}`;
     await unmarkBranch(root, f.branch);
   }
-  testCrash();
+  crashPoint();
   return undefined;
-}
-
-let steps = 0;
-/**
- * Test hook: PARALLEL_TEST_CRASH_AFTER=N kills this process (SIGKILL) at the Nth of three points
- * per removed candidate: before its removal, after its worktree is moved aside, and after its
- * branch is deleted (before the state says it is gone).
- */
-function testCrash(): void {
-  const after = Number(process.env.PARALLEL_TEST_CRASH_AFTER);
-  if (Number.isInteger(after) && ++steps === after) killSelfNow();
 }
 
 function summary(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { RecordedCandidate } from '../compare/task.js';
 import { reapplyCopyAndSetup } from '../engine/reapply.js';
 import { UserError } from '../errors.js';
@@ -20,7 +20,7 @@ import { info, pc } from '../output.js';
 import { archiveDir, statePaths } from '../plan/paths.js';
 import type { Plan } from '../plan/plan.js';
 import { assertValidTaskName } from '../plan/task-name.js';
-import { killSelfNow } from '../proc/group.js';
+import { crashPoint } from '../proc/group.js';
 import { lockTask } from '../task/lock.js';
 import { readState, type TaskState, writeState } from '../task/state.js';
 
@@ -97,9 +97,10 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
     let current = state;
     for (const snap of chosen) {
       const marker = restoringMarker(paths, snap.info.index);
-      await mkdir(dirname(marker), { recursive: true });
+      await mkdir(restoringDir(paths), { recursive: true });
       await writeFile(marker, snap.ref);
-      const done = await restoreSnapshot(repo.root, snap, testCrash);
+      // A test's crash point (PARALLEL_TEST_CRASH_AFTER) after each worktree it registers.
+      const done = await restoreSnapshot(repo.root, snap, crashPoint);
       // Older copies of the same candidate are superseded by the one just restored.
       for (const older of all) {
         if (!older.restored && older.info.index === snap.info.index && older !== snap) {
@@ -118,7 +119,7 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
       lines.push(`  #${snap.info.index} ${what.join(', ')}  ${pc.dim(snap.info.worktree)}`);
     }
     restored = chosen;
-    await rmdir(dirname(restoringMarker(paths, 0))).catch(() => undefined);
+    await rmdir(restoringDir(paths)).catch(() => undefined);
   } finally {
     await unlock();
   }
@@ -135,8 +136,9 @@ async function restoreSnapshots(task: string, repo: Repo, all: Snapshot[]): Prom
 }
 
 /** Written before a candidate's restore starts, removed once it is recorded: the snapshot's ref. */
+const restoringDir = (paths: ReturnType<typeof statePaths>) => join(paths.dir, 'restoring');
 const restoringMarker = (paths: ReturnType<typeof statePaths>, index: number) =>
-  join(paths.dir, 'restoring', String(index));
+  join(restoringDir(paths), String(index));
 
 /**
  * A restore killed half-way leaves a worktree with part of the snapshot's files (and a branch
@@ -154,13 +156,6 @@ async function discardHalfRestored(root: string, paths: ReturnType<typeof stateP
     }
     await rm(marker, { force: true });
   }
-}
-
-let steps = 0;
-/** Test hook: PARALLEL_TEST_CRASH_AFTER=N kills this process (SIGKILL) after the Nth worktree it registers. */
-function testCrash(): void {
-  const after = Number(process.env.PARALLEL_TEST_CRASH_AFTER);
-  if (Number.isInteger(after) && ++steps === after) killSelfNow();
 }
 
 /** Every reason the restore would overwrite something. */

@@ -35,3 +35,10 @@ export function killSelfNow(): never {
   process.kill(leader ? -process.pid : process.pid, 'SIGKILL');
   throw new Error('unreachable');
 }
+
+let crashPoints = 0;
+/** Test hook: with PARALLEL_TEST_CRASH_AFTER=N, the Nth crash point this process passes kills it (killSelfNow). */
+export function crashPoint(): void {
+  const after = Number(process.env.PARALLEL_TEST_CRASH_AFTER);
+  if (Number.isInteger(after) && ++crashPoints === after) killSelfNow();
+}
