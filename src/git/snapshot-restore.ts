@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { markBranches } from './owner.js';
 import { git, gitBytes, gitOk } from './run.js';
 import { ARCHIVE_NS, RESTORED_NS, readBlobs, readSnapshotTree, type SnapshotInfo } from './snapshot.js';
+import { worktreeAdd } from './worktrees.js';
 
 export interface Snapshot {
   ref: string;
@@ -71,7 +72,7 @@ export async function restoreSnapshot(
   if (info.tree) {
     const onBranch = info.tree.symbolicHead === branchRef && tip !== null && tip === info.tree.head;
     const target = onBranch ? [info.branch] : ['--detach', info.tree.head ?? tip ?? 'HEAD'];
-    await gitOk(root, ['worktree', 'add', '--quiet', '--no-checkout', info.worktree, ...target]);
+    await worktreeAdd(root, ['--quiet', '--no-checkout', info.worktree, ...target]);
     afterWorktreeAdd?.();
     summary.worktree = info.worktree;
     const tree = await readSnapshotTree(root, snap.commit);
