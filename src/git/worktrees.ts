@@ -56,9 +56,9 @@ export async function listBranches(root: string, names: string[]): Promise<Map<s
  * registration (`git worktree add --no-checkout`, milliseconds) runs one at a time, because
  * concurrent `worktree add`s in one repository race on each other's half-written admin files
  * ("failed to read …/commondir"); the checkout (the expensive part) runs beside at most
- * CHECKOUTS_AT_ONCE - 1 others (below), while the next worktree registers. Until its files are there the worktree stays locked as
- * `initializing`, git's own marker for an unfinished `worktree add`, so a run killed half-way
- * is recognised as such. (Git's parallel checkout, `checkout.workers`, was measured slower for
+ * CHECKOUTS_AT_ONCE - 1 others (below), while the next worktree registers. Until its files are
+ * there the worktree stays locked as `initializing`, git's own marker for an unfinished
+ * `worktree add`, so a run killed half-way is recognised as such. (Git's parallel checkout, `checkout.workers`, was measured slower for
  * one worktree of 10,000 small files on 2 cores and is left to the user's git config.)
  */
 export async function addWorktree(root: string, path: string, branch: string, base?: string): Promise<void> {
