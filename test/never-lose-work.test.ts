@@ -370,25 +370,37 @@ describe('class 2: a worktree in the middle of a conflicted merge', () => {
   });
 });
 
+/** Task k with two candidates, untracked work in each of `inWorktrees`; → branch k-1's tip. */
+async function taskWithWork(f: Fixture, inWorktrees: number[]): Promise<string> {
+  await upTask(f, 'k', 2);
+  for (const n of inWorktrees) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
+  return git(f.repo, 'rev-parse', 'refs/heads/k-1');
+}
+
+/** `command` of task k, killed at its `point`th crash point (PARALLEL_TEST_CRASH_AFTER). */
+async function killedAt(f: Fixture, point: number, command: string[]): Promise<void> {
+  const killed = await f.cli(command, { PARALLEL_TEST_CRASH_AFTER: String(point) });
+  expect(killed.exitCode).not.toBe(0);
+}
+
+const DOWN_FORCE = ['down', 'k', '--clean', '--force'];
+const expectWork = (f: Fixture, n: number) =>
+  expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
+
 describe('class 3: down --clean --force killed half-way, then run again', () => {
   it(
     'restore brings back every candidate from every run, with its untracked files',
     LIMIT,
     async ({ fixture }) => {
       const f = await fixture();
-      await upTask(f, 'k', 2);
-      for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
+      await taskWithWork(f, [1, 2]);
       // Every snapshot first, then #1 removed (worktree and branch); killed before #2's removal.
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '4' });
-      expect(killed.exitCode).not.toBe(0);
+      await killedAt(f, 4, DOWN_FORCE);
       expect(existsSync(f.worktree('k', 1))).toBe(false);
-      const again = await f.cli(['down', 'k', '--clean', '--force']);
-      expect(again.exitCode, again.stderr).toBe(0);
-      const restore = await f.cli(['restore', 'k']);
-      expect(restore.exitCode, restore.stderr).toBe(0);
+      const restore = await downForceAndRestore(f, 'k');
       expect(restore.stderr).toContain('Restored 2 candidate(s)');
       for (const n of [1, 2]) {
-        expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
+        expectWork(f, n);
         expect(readFileSync(join(f.worktree('k', n), `candidate-${n}.txt`), 'utf8')).toContain('was here');
       }
     },
@@ -401,17 +413,12 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
     LIMIT,
     async (point, { fixture }) => {
       const f = await fixture();
-      await upTask(f, 'k', 2);
-      await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
-      const tip = await git(f.repo, 'rev-parse', 'refs/heads/k-1');
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], {
-        PARALLEL_TEST_CRASH_AFTER: String(point),
-      });
-      expect(killed.exitCode).not.toBe(0);
+      const tip = await taskWithWork(f, [1]);
+      await killedAt(f, point, DOWN_FORCE);
       expect(existsSync(f.worktree('k', 1))).toBe(false);
       const restore = await f.cli(['restore', 'k']);
       expect(restore.exitCode, restore.stderr).toBe(0);
-      expect(readFileSync(join(f.worktree('k', 1), 'untracked-1.txt'), 'utf8')).toBe('work 1\n');
+      expectWork(f, 1);
       expect(await git(f.repo, 'rev-parse', 'refs/heads/k-1')).toBe(tip);
       const status = await f.cli(['status', 'k', '--json']);
       expect(JSON.parse(status.stdout).candidates.map((c: { index: number }) => c.index)).toEqual([1, 2]);
@@ -423,12 +430,8 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
     LIMIT,
     async (point, { fixture }) => {
       const f = await fixture();
-      await upTask(f, 'k', 2);
-      await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], {
-        PARALLEL_TEST_CRASH_AFTER: String(point),
-      });
-      expect(killed.exitCode).not.toBe(0);
+      await taskWithWork(f, [1]);
+      await killedAt(f, point, DOWN_FORCE);
       const up = await f.cli(['up', 'k', '--mux', 'none', '--no-attach']);
       expect(up.exitCode).not.toBe(0);
       expect(up.stderr).toContain('`parallel restore k` brings it back');
@@ -436,7 +439,7 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
       expect((await f.cli(['restore', 'k'])).exitCode).toBe(0);
       const again = await f.cli(['up', 'k', '--mux', 'none', '--no-attach']);
       expect(again.exitCode, again.stderr).toBe(0);
-      expect(readFileSync(join(f.worktree('k', 1), 'untracked-1.txt'), 'utf8')).toBe('work 1\n');
+      expectWork(f, 1);
     },
   );
 
@@ -445,18 +448,14 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
     LIMIT,
     async ({ fixture }) => {
       const f = await fixture();
-      await upTask(f, 'k', 2);
-      for (const n of [1, 2]) await writeFile(join(f.worktree('k', n), `untracked-${n}.txt`), `work ${n}\n`);
-      expect((await f.cli(['down', 'k', '--clean', '--force'])).exitCode).toBe(0);
-      const killed = await f.cli(['restore', 'k'], { PARALLEL_TEST_CRASH_AFTER: '2' });
-      expect(killed.exitCode).not.toBe(0);
+      await taskWithWork(f, [1, 2]);
+      expect((await f.cli(DOWN_FORCE)).exitCode).toBe(0);
+      await killedAt(f, 2, ['restore', 'k']);
       // #1 is restored and recorded; #2's worktree is registered but has none of its files yet.
       expect(existsSync(join(f.worktree('k', 2), 'untracked-2.txt'))).toBe(false);
       const again = await f.cli(['restore', 'k']);
       expect(again.exitCode, again.stderr).toBe(0);
-      for (const n of [1, 2]) {
-        expect(readFileSync(join(f.worktree('k', n), `untracked-${n}.txt`), 'utf8')).toBe(`work ${n}\n`);
-      }
+      for (const n of [1, 2]) expectWork(f, n);
       expect(await git(f.repo, 'status', '--porcelain', '--untracked-files=no')).toBe('');
       expect(await git(f.worktree('k', 2), 'status', '--porcelain', '--untracked-files=no')).toBe('');
     },
@@ -467,19 +466,13 @@ describe('class 3: down --clean --force killed half-way, then run again', () => 
     LIMIT,
     async ({ fixture }) => {
       const f = await fixture();
-      await upTask(f, 'k', 2);
-      await writeFile(join(f.worktree('k', 1), 'untracked-1.txt'), 'work 1\n');
-      const tip = await git(f.repo, 'rev-parse', 'refs/heads/k-1');
+      const tip = await taskWithWork(f, [1]);
       // Killed after #1's worktree was moved aside and its branch deleted, before the state write.
-      const killed = await f.cli(['down', 'k', '--clean', '--force'], { PARALLEL_TEST_CRASH_AFTER: '3' });
-      expect(killed.exitCode).not.toBe(0);
+      await killedAt(f, 3, DOWN_FORCE);
       expect(await git(f.repo, 'branch', '--list', 'k-1')).toBe('');
-      const again = await f.cli(['down', 'k', '--clean', '--force']);
-      expect(again.exitCode, again.stderr).toBe(0);
-      const restore = await f.cli(['restore', 'k']);
-      expect(restore.exitCode, restore.stderr).toBe(0);
+      await downForceAndRestore(f, 'k');
       expect(await git(f.repo, 'rev-parse', 'refs/heads/k-1')).toBe(tip);
-      expect(readFileSync(join(f.worktree('k', 1), 'untracked-1.txt'), 'utf8')).toBe('work 1\n');
+      expectWork(f, 1);
     },
   );
 });
